@@ -1,0 +1,394 @@
+"""The wire format: JSON-ready dicts and JSON text, strict on the way in.
+
+One private cattrs converter, configured here and nowhere else, turns library objects into
+plain dicts (``to_dict``/``to_json``) and back (``from_dict``/``from_json``). Every top-level
+dict carries ``schema_version``. Events carry a ``type`` tag (``enrolment``, ``phase_change``,
+``exit``), phases are the integers 0-4, dates are ISO ``YYYY-MM-DD`` strings.
+
+Input is strict: a wrong type (no ``"1"`` for ``1``, no string where a list belongs), an unknown
+key, an unknown event type or phase, a malformed date, a history that breaks the phase model —
+each raises :class:`~piezomethod.errors.SerializationError` listing every problem with its JSON
+path. Values from the input are never echoed (they may be personal). A ``schema_version`` newer
+than this library's raises :class:`~piezomethod.errors.SchemaVersionError`; older versions are
+migrated (there are none yet: version 1 is the first).
+
+>>> from datetime import date
+>>> from piezomethod.phases import Enrolment, Phase, Trajectory
+>>> t = Trajectory(participant_id="p-1", events=[Enrolment(date=date(2020, 5, 4), phase=Phase(1))])
+>>> to_dict(t)
+{'schema_version': 1, 'participant_id': 'p-1',
+ 'events': [{'type': 'enrolment', 'date': '2020-05-04', 'phase': 1, 'referrer': None}]}
+>>> from_json(Trajectory, to_json(t)) == t
+True
+>>> try:
+...     from_dict(
+...         Trajectory,
+...         {
+...             "schema_version": 1,
+...             "participant_id": "p-1",
+...             "events": [{"type": "enrolment", "date": "4-5-2020", "phase": 7}],
+...         },
+...     )
+... except SerializationError as err:
+...     for problem in err.problems:
+...         print(problem)
+$.events[0].date: expected an ISO date 'YYYY-MM-DD'
+$.events[0].phase: expected a phase number 0-4
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar, get_args, get_origin
+
+import cattrs
+from cattrs.errors import (
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from piezomethod.errors import (
+    PiezoError,
+    Problem,
+    SchemaVersionError,
+    SerializationError,
+    Severity,
+    TransitionError,
+)
+from piezomethod.phases import (
+    Enrolment,
+    Event,
+    Exit,
+    ExitDestination,
+    MoveKind,
+    Phase,
+    PhaseChange,
+    Trajectory,
+    TransitionPolicy,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "from_dict",
+    "from_json",
+    "to_dict",
+    "to_json",
+]
+
+SCHEMA_VERSION: Final = 1
+"""The version of the wire format this library writes (and the newest it reads)."""
+
+T = TypeVar("T")
+
+_EVENT_TAGS: Final[Mapping[str, type[Event]]] = {
+    "enrolment": Enrolment,
+    "phase_change": PhaseChange,
+    "exit": Exit,
+}
+_TAG_OF: Final[Mapping[type, str]] = {cls: tag for tag, cls in _EVENT_TAGS.items()}
+_TOP_LEVEL: Final = (Enrolment, PhaseChange, Exit, Trajectory, TransitionPolicy)
+
+# Older wire versions map to a function that upgrades a dict by one version. Version 1 is the
+# first, so there is nothing to migrate yet; the machinery is here so that the rule "an older
+# version migrates, a newer one fails clearly" holds from the start.
+_MIGRATIONS: Final[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+
+
+class _InvalidValueError(ValueError):
+    """A structure hook refused a value; ``reason`` is safe to show (it holds no input)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _structure_date(value: object, _: object) -> datetime.date:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise _InvalidValueError("expected an ISO date 'YYYY-MM-DD'")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise _InvalidValueError("not a calendar date") from None
+
+
+def _structure_str(value: object, _: object) -> str:
+    if not isinstance(value, str):
+        raise _InvalidValueError("expected a string")
+    return value
+
+
+def _structure_int(value: object, _: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _InvalidValueError("expected an integer")
+    return value
+
+
+def _structure_phase(value: object, _: object) -> Phase:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
+        raise _InvalidValueError("expected a phase number 0-4")
+    return Phase(value)
+
+
+def _str_enum_hook(cls: type[enum.StrEnum]) -> Callable[[object, object], enum.StrEnum]:
+    allowed = ", ".join(m.value for m in cls)
+
+    def structure(value: object, _: object) -> enum.StrEnum:
+        if isinstance(value, str):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        raise _InvalidValueError(f"expected one of: {allowed}")
+
+    return structure
+
+
+def _structure_event(value: object, _: object) -> Event:
+    if not isinstance(value, dict):
+        raise _InvalidValueError("expected an object (an event)")
+    tag = value.get("type")
+    if not isinstance(tag, str) or tag not in _EVENT_TAGS:
+        raise _InvalidValueError("'type' must be one of: " + ", ".join(_EVENT_TAGS))
+    body = {k: v for k, v in value.items() if k != "type"}
+    cls = _EVENT_TAGS[tag]
+    result: Event = _converter.structure(body, cls)
+    return result
+
+
+def _unstructure_event(event: Event) -> dict[str, Any]:
+    body: dict[str, Any] = _converter.unstructure(event, unstructure_as=type(event))
+    return {"type": _TAG_OF[type(event)], **body}
+
+
+def _is_collection(tp: Any) -> bool:
+    return get_origin(tp) in (tuple, frozenset, list) and tp is not tuple
+
+
+def _collection_hook(tp: Any, converter: cattrs.Converter) -> Callable[[object, object], Any]:
+    """Strict arrays: a JSON array (a list) only — never a string, a dict or a set."""
+    origin = get_origin(tp)
+    args = get_args(tp)
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        return _fixed_tuple_hook(args, converter)
+    item_type = args[0]
+    item_hook = converter.get_structure_hook(item_type)
+    build: Callable[[list[Any]], Any] = origin
+
+    def structure(value: object, _: object) -> Any:
+        if not isinstance(value, list | tuple):
+            raise _InvalidValueError("expected an array")
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as exc:  # collected and reported with the item's path
+                exc.__notes__ = [*getattr(exc, "__notes__", []), _index_note(index, item_type)]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError("invalid items", errors, tp)
+        return build(items)
+
+    return structure
+
+
+def _fixed_tuple_hook(
+    args: tuple[Any, ...], converter: cattrs.Converter
+) -> Callable[[object, object], Any]:
+    hooks = [converter.get_structure_hook(a) for a in args]
+
+    def structure(value: object, _: object) -> Any:
+        if not isinstance(value, list | tuple) or len(value) != len(args):
+            raise _InvalidValueError(f"expected an array of {len(args)} items")
+        return tuple(h(v, a) for h, v, a in zip(hooks, value, args, strict=True))
+
+    return structure
+
+
+def _index_note(index: int, tp: Any) -> IterableValidationNote:
+    return IterableValidationNote(f"Structuring item @ index {index}", index, tp)
+
+
+def _is_frozenset(tp: Any) -> bool:
+    return get_origin(tp) is frozenset
+
+
+def _sorted_list(values: frozenset[Any]) -> list[Any]:
+    return [_converter.unstructure(v) for v in sorted(values)]
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(datetime.date, _structure_date)
+    conv.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    conv.register_structure_hook(Phase, _structure_phase)
+    conv.register_unstructure_hook(Phase, int)
+    for enum_cls in (ExitDestination, MoveKind, Severity):
+        conv.register_structure_hook(enum_cls, _str_enum_hook(enum_cls))
+        conv.register_unstructure_hook(enum_cls, lambda e: e.value)
+    conv.register_structure_hook_factory(_is_collection, _collection_hook)
+    conv.register_unstructure_hook_func(_is_frozenset, _sorted_list)
+    conv.register_structure_hook(Event, _structure_event)
+    conv.register_unstructure_hook(Event, _unstructure_event)
+    return conv
+
+
+_converter = _make_converter()
+
+
+def to_dict(obj: object) -> dict[str, Any]:
+    """A JSON-ready dict of an event, trajectory or transition policy, with ``schema_version``.
+
+    Events carry their ``type`` tag; optional fields appear as ``None``.
+    """
+    if not isinstance(obj, _TOP_LEVEL):
+        names = ", ".join(c.__name__ for c in _TOP_LEVEL)
+        raise SerializationError(
+            f"to_dict takes one of: {names}", code="unsupported_type", field=None
+        )
+    if isinstance(obj, Enrolment | PhaseChange | Exit):
+        body = _unstructure_event(obj)
+    else:
+        body = _converter.unstructure(obj)
+    return {"schema_version": SCHEMA_VERSION, **body}
+
+
+def to_json(obj: object, *, indent: int | None = None) -> str:
+    """JSON text of :func:`to_dict` (UTF-8 friendly: Dutch characters stay as they are)."""
+    return json.dumps(to_dict(obj), ensure_ascii=False, indent=indent)
+
+
+def from_dict(cls: type[T], data: object) -> T:
+    """Build a ``cls`` (an event class, :class:`Trajectory` or :class:`TransitionPolicy`) from
+    a dict made by :func:`to_dict`, refusing anything else with a ``SerializationError``."""
+    if cls not in _TOP_LEVEL:
+        names = ", ".join(c.__name__ for c in _TOP_LEVEL)
+        raise SerializationError(f"from_dict takes one of: {names}", code="unsupported_type")
+    if not isinstance(data, dict):
+        raise _refuse([Problem(path="$", message="expected an object")])
+    body = _upgrade(data)
+    target: Any = Event if cls in _TAG_OF else cls
+    try:
+        result = _converter.structure(body, target)
+    except Exception as exc:  # every failure inside becomes one SerializationError
+        raise _refuse(_problems(exc, "$")) from None
+    if not isinstance(result, cls):
+        expected, found = _TAG_OF.get(cls), _TAG_OF.get(type(result))
+        msg = f"expected '{expected}', not '{found}'"
+        raise _refuse([Problem(path="$.type", message=msg)])
+    return result
+
+
+def from_json(cls: type[T], text: str | bytes) -> T:
+    """Parse JSON text and build a ``cls`` as :func:`from_dict` does.
+
+    Refuses text that is not JSON, has ``NaN``/``Infinity``, or repeats a key in one object.
+    """
+    if not isinstance(text, str | bytes):
+        raise SerializationError("from_json takes str or bytes", code="wrong_type")
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    except _InvalidValueError as exc:
+        raise _refuse([Problem(path="$", message=exc.reason)], code="invalid_json") from None
+    except json.JSONDecodeError as exc:
+        where = f"not valid JSON (line {exc.lineno}, column {exc.colno})"
+        raise _refuse([Problem(path="$", message=where)], code="invalid_json") from None
+    except (UnicodeDecodeError, RecursionError):
+        problem = Problem(path="$", message="not valid JSON (encoding or nesting)")
+        raise _refuse([problem], code="invalid_json") from None
+    return from_dict(cls, data)
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _InvalidValueError("an object repeats a key")
+        result[key] = value
+    return result
+
+
+def _no_constant(_: str) -> Any:
+    raise _InvalidValueError("NaN and Infinity are not JSON")
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    if "schema_version" not in data:
+        raise _refuse([Problem(path="$.schema_version", message="required field missing")])
+    version = data["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _refuse([Problem(path="$.schema_version", message="expected a positive integer")])
+    if version > SCHEMA_VERSION:
+        msg = (
+            f"schema_version {version} is newer than this library reads ({SCHEMA_VERSION}); "
+            "upgrade piezomethod"
+        )
+        raise SchemaVersionError(
+            msg, problems=[Problem(path="$.schema_version", message=msg)], field="schema_version"
+        )
+    body = {k: v for k, v in data.items() if k != "schema_version"}
+    while version < SCHEMA_VERSION:
+        body = _MIGRATIONS[version](body)
+        version += 1
+    return body
+
+
+def _refuse(problems: list[Problem], *, code: str | None = None) -> SerializationError:
+    first = problems[0] if problems else Problem(path="$", message="invalid data")
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return SerializationError(
+        f"{first.path}: {first.message}{more}", problems=problems or [first], code=code
+    )
+
+
+def _problems(exc: BaseException, path: str) -> list[Problem]:
+    """Walk cattrs' exception groups into problems with JSON paths and safe messages."""
+    if isinstance(exc, BaseValidationError):
+        found: list[Problem] = []
+        for sub in exc.exceptions:
+            note = next(
+                (
+                    n
+                    for n in getattr(sub, "__notes__", [])
+                    if hasattr(n, "name") or hasattr(n, "index")
+                ),
+                None,
+            )
+            if note is None:
+                sub_path = path
+            elif isinstance(exc, ClassValidationError) and hasattr(note, "name"):
+                sub_path = f"{path}.{note.name}"
+            else:
+                sub_path = f"{path}[{note.index}]"
+            found.extend(_problems(sub, sub_path))
+        return found
+    if isinstance(exc, TransitionError):
+        return [
+            Problem(path=f"{path}.events[{i.index}]", message=f"{i.code}: {i.message}")
+            for i in exc.issues
+        ]
+    if isinstance(exc, PiezoError):
+        where = f"{path}.{exc.field}" if exc.field and not path.endswith(exc.field) else path
+        return [Problem(path=where, message=exc.message)]
+    if isinstance(exc, _InvalidValueError):
+        return [Problem(path=path, message=exc.reason)]
+    if isinstance(exc, ForbiddenExtraKeysError):
+        keys = ", ".join(repr(k[:30]) for k in sorted(map(str, exc.extra_fields)))
+        return [Problem(path=path, message=f"unknown field(s): {keys}")]
+    if isinstance(exc, KeyError):
+        return [Problem(path=path, message="required field missing")]
+    if isinstance(exc, TypeError | AttributeError):
+        return [Problem(path=path, message="wrong type")]
+    return [Problem(path=path, message="invalid value")]
