@@ -1,0 +1,3 @@
+from piezomethod.cli import main
+
+raise SystemExit(main())

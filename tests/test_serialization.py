@@ -1,0 +1,149 @@
+"""Example tests for the wire format: shape, strictness, versions, paths."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from piezomethod.errors import SchemaVersionError, SerializationError
+from piezomethod.phases import (
+    Enrolment,
+    Exit,
+    ExitDestination,
+    Phase,
+    PhaseChange,
+    Trajectory,
+    TransitionPolicy,
+)
+from piezomethod.serialization import SCHEMA_VERSION, from_dict, from_json, to_dict, to_json
+
+D = datetime.date
+
+
+def _trajectory() -> Trajectory:
+    return Trajectory.from_events(
+        "p-1",
+        [
+            Enrolment(date=D(2020, 1, 6), phase=Phase(0), referrer="wijkteam"),
+            PhaseChange(date=D(2020, 9, 1), to_phase=Phase(1)),
+            Exit(date=D(2021, 2, 1), destination=ExitDestination.HEALTH, reason="ziek"),
+        ],
+    )
+
+
+def test_wire_shape() -> None:
+    assert to_dict(_trajectory()) == {
+        "schema_version": SCHEMA_VERSION,
+        "participant_id": "p-1",
+        "events": [
+            {"type": "enrolment", "date": "2020-01-06", "phase": 0, "referrer": "wijkteam"},
+            {"type": "phase_change", "date": "2020-09-01", "to_phase": 1, "reason": None},
+            {"type": "exit", "date": "2021-02-01", "destination": "health", "reason": "ziek"},
+        ],
+    }
+
+
+def test_json_keeps_dutch_characters() -> None:
+    policy = TransitionPolicy(name="beleid Piëzo")
+    assert "Piëzo" in to_json(policy)
+    assert from_json(TransitionPolicy, to_json(policy).encode()) == policy
+
+
+def test_optional_fields_may_be_left_out() -> None:
+    data = {"schema_version": 1, "type": "phase_change", "date": "2020-01-01", "to_phase": 2}
+    assert from_dict(PhaseChange, data) == PhaseChange(date=D(2020, 1, 1), to_phase=Phase(2))
+
+
+def test_a_trajectory_without_events_is_empty() -> None:
+    assert from_dict(Trajectory, {"schema_version": 1, "participant_id": "p"}).events == ()
+
+
+def _wire(**events_0: Any) -> dict[str, Any]:
+    event = {"type": "enrolment", "date": "2020-01-01", "phase": 1, **events_0}
+    return {"schema_version": 1, "participant_id": "p", "events": [event]}
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "message"),
+    [
+        (_wire(phase="1"), "$.events[0].phase", "expected a phase number 0-4"),
+        (_wire(phase=True), "$.events[0].phase", "expected a phase number 0-4"),
+        (_wire(phase=9), "$.events[0].phase", "expected a phase number 0-4"),
+        (_wire(date="31-12-2019"), "$.events[0].date", "expected an ISO date 'YYYY-MM-DD'"),
+        (_wire(date="20191231"), "$.events[0].date", "expected an ISO date 'YYYY-MM-DD'"),
+        (_wire(date="2019-02-30"), "$.events[0].date", "not a calendar date"),
+        (_wire(date=None), "$.events[0].date", "expected an ISO date 'YYYY-MM-DD'"),
+        (_wire(type="intake"), "$.events[0]", "'type' must be one of: enrolment, phase_change, exit"),
+        (_wire(referrer=3), "$.events[0].referrer", "expected a string"),
+        (_wire(referrer=" "), "$.events[0].referrer", "referrer must not be blank; use None when there is none"),
+        (_wire(extra=1), "$.events[0]", "unknown field(s): 'extra'"),
+        ({"schema_version": 1, "participant_id": "p", "events": "abc"}, "$.events", "expected an array"),
+        ({"schema_version": 1, "events": []}, "$.participant_id", "required field missing"),
+        ({"schema_version": "1", "participant_id": "p", "events": []}, "$.schema_version", "expected a positive integer"),
+        ({"participant_id": "p", "events": []}, "$.schema_version", "required field missing"),
+        ({"schema_version": 1, "participant_id": "p", "events": [{"type": "exit", "date": "2020-01-01"}]}, "$.events[0].destination", "required field missing"),
+        ({"schema_version": 1, "participant_id": "p", "events": [{"type": "exit", "date": "2020-01-01", "destination": "paid_work"}]}, "$.events[0]", "first_not_enrolment: a history must start with an enrolment, not an exit"),
+    ],
+)  # fmt: skip
+def test_strict_input_names_the_path(data: dict[str, Any], path: str, message: str) -> None:
+    with pytest.raises(SerializationError) as info:
+        from_dict(Trajectory, data)
+    assert [(p.path, p.message) for p in info.value.problems] == [(path, message)]
+
+
+def test_every_problem_is_listed() -> None:
+    data = {
+        "schema_version": 1,
+        "participant_id": 5,
+        "events": [
+            {"type": "enrolment", "date": "x", "phase": 1},
+            {"type": "phase_change", "date": "2020-01-01", "to_phase": -1},
+        ],
+    }
+    with pytest.raises(SerializationError) as info:
+        from_dict(Trajectory, data)
+    assert [p.path for p in info.value.problems] == [
+        "$.participant_id",
+        "$.events[0].date",
+        "$.events[1].to_phase",
+    ]
+
+
+def test_a_newer_schema_version_fails_clearly() -> None:
+    with pytest.raises(SchemaVersionError) as info:
+        from_dict(Trajectory, {**to_dict(_trajectory()), "schema_version": SCHEMA_VERSION + 1})
+    assert "upgrade piezomethod" in str(info.value)
+    assert info.value.code == "unsupported_schema_version"
+
+
+def test_the_wrong_event_type_for_the_class_is_refused() -> None:
+    with pytest.raises(SerializationError) as info:
+        from_dict(Exit, to_dict(PhaseChange(date=D(2020, 1, 1), to_phase=Phase(1))))
+    assert info.value.problems[0].path == "$.type"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{",
+        '{"schema_version": 1, "schema_version": 1, "name": "x"}',
+        '{"schema_version": 1, "name": "x", "severity": NaN}',
+        b"\xff\xfe",
+        "[" * 100_000,
+    ],
+)
+def test_bad_json_text_is_refused(text: str | bytes) -> None:
+    with pytest.raises(SerializationError) as info:
+        from_json(TransitionPolicy, text)
+    assert info.value.code == "invalid_json"
+
+
+def test_unsupported_types_are_refused() -> None:
+    with pytest.raises(SerializationError):
+        to_dict({"not": "a library object"})
+    with pytest.raises(SerializationError):
+        from_dict(dict, {"schema_version": 1})
+    with pytest.raises(SerializationError):
+        from_json(Trajectory, 42)  # type: ignore[arg-type]
