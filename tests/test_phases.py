@@ -53,7 +53,7 @@ def leave(
 # --- phases --------------------------------------------------------------------------------
 
 
-# Source: Movisie (2019), seed 001 lines 268-290; seed 000 "De PiëzoMethodiek".
+# Source: Movisie (2019), research summary, section "De PiëzoMethodiek"; Booijink (Movisie, 2017/18).
 @pytest.mark.parametrize(
     ("number", "name_nl", "setting"),
     [
@@ -71,7 +71,7 @@ def test_phase_metadata_follows_the_sources(number: int, name_nl: str, setting: 
     assert info.setting is setting
     assert info.name(lang="en") == info.name_en
     assert info.goal(lang="nl") == info.goal_nl
-    assert "001" in info.source
+    assert "Movisie (2019)" in info.source
 
 
 def test_there_are_exactly_five_phases_numbered_0_to_4() -> None:
@@ -301,6 +301,21 @@ def test_each_rule_is_reported_with_its_code_and_index(
 
 def test_every_rule_code_has_an_example() -> None:
     assert {c for c, *_ in RULE_EXAMPLES} == set(IssueCode)
+
+
+@pytest.mark.parametrize(
+    ("events", "field"),
+    [
+        ([enrol(0, 2), change(1, 0)], "to_phase"),  # a move *to* phase 0 still names to_phase
+        ([enrol(0, 2), change(1, 3)], "to_phase"),
+        ([enrol(0, 2), leave(1)], "destination"),
+        ([enrol(0, 4)], "phase"),
+    ],
+)
+def test_policy_breaches_name_the_field(events: list[Event], field: str) -> None:
+    closed = TransitionPolicy(name="closed", entry_phases=[2], exit_phases=[], moves=[])
+    issues = validate_events(events, policy=closed)
+    assert [(i.code, i.field) for i in issues] == [("move_not_allowed", field)]
 
 
 def test_the_same_history_is_clean_with_the_reasons_recorded() -> None:

@@ -2,11 +2,11 @@
 
 The method has five phases, from first activation at home (phase 0) to education or a job
 (phase 4). Participants can enter and leave in any phase, skip phases, step back, and re-enter
-after they left; in practice every possible transition occurs (Movisie 2019, seed ``001``
-lines 303-330). So this module does not forbid moves between phases: it *classifies* them
-(:class:`MoveKind`) and lets a :class:`TransitionPolicy` demand things, such as a recorded
-reason, for some kinds of move. What is always invalid is structural: a phase change while not
-enrolled, a "change" to the phase one is already in, dates that go backwards.
+after they left; in practice every possible transition occurs (Movisie 2019, research summary,
+section "De PiëzoMethodiek"). So this module does not forbid moves between phases: it
+*classifies* them (:class:`MoveKind`) and lets a :class:`TransitionPolicy` demand things, such
+as a recorded reason, for some kinds of move. What is always invalid is structural: a phase
+change while not enrolled, a "change" to the phase one is already in, dates that go backwards.
 
 A participant's history is an immutable :class:`Trajectory` of events
 (:class:`Enrolment`, :class:`PhaseChange`, :class:`Exit`):
@@ -94,7 +94,7 @@ def _check_lang(lang: str) -> None:
 
 
 class Setting(enum.StrEnum):
-    """Where a phase mainly takes place (seed ``001`` lines 268-290)."""
+    """Where a phase mainly takes place (Movisie 2019, section "De PiëzoMethodiek")."""
 
     HOME = "home"
     """At home and in the neighbourhood: outreach, including a home visit (*huisbezoek*)."""
@@ -111,7 +111,7 @@ class PhaseInfo:
     """What the sources say about one phase, plus a display colour.
 
     ``colour`` is display metadata only. The method speaks of "5 fasen in 5 aantrekkelijke
-    kleuren" (seed ``000``) but no source names the colours, so the defaults
+    kleuren" (Booijink, Movisie 2017/18), but no source names the colours, so the defaults
     (:data:`DEFAULT_COLOURS`) are this library's choice and can be overridden with
     :func:`phase_table`. Nothing in the library depends on them.
     """
@@ -183,7 +183,10 @@ DEFAULT_COLOURS: Mapping[Phase, str] = {
 }
 """Default display colours per phase: this library's choice, overridable, never load-bearing."""
 
-_SOURCE = "Movisie (2019), seed 001 lines 268-290; seed 000 'De PiëzoMethodiek'"
+_SOURCE = (
+    "Movisie (2019), research summary on the PiëzoMethodiek, section 'De PiëzoMethodiek'; "
+    "M. Booijink, 'Maatschappelijk actief met de PiëzoMethodiek' (Movisie, 2017/18)"
+)
 
 _PHASE_INFO: dict[Phase, PhaseInfo] = {
     info.phase: info
@@ -433,7 +436,7 @@ Event: TypeAlias = Enrolment | PhaseChange | Exit
 
 
 class MoveKind(enum.StrEnum):
-    """The kinds of move the method distinguishes (seed ``001`` lines 303-330)."""
+    """The kinds of move the method distinguishes (Movisie 2019, "De PiëzoMethodiek")."""
 
     ENTRY = "entry"
     """First enrolment (*instroom*), in any phase."""
@@ -607,7 +610,7 @@ class TransitionPolicy:
         """The method as the sources describe it: entry and exit in any phase, every move
         between two different phases allowed and classified, no reason demanded.
 
-        "Alle mogelijke fase-overgangen komen voor" (seed ``001`` line 319).
+        "Alle mogelijke fase-overgangen komen voor" (Movisie 2019).
         """
         return cls._METHODIEK
 
@@ -824,15 +827,17 @@ def _scan(
             )
             allowed = (phase, event.to_phase) in policy.moves
             where = f"from phase {int(phase)} to phase {int(event.to_phase)}"
+            field = "to_phase"
             phase = event.to_phase
         else:
             kind = MoveKind.EXIT
             allowed = phase in policy.exit_phases
             where = f"from phase {int(phase)}"
+            field = "destination"
             phase = None
         if not allowed:
             msg = f"policy '{name}' does not allow a {kind.value} {where}"
-            add(IssueCode.MOVE_NOT_ALLOWED, msg, "to_phase" if phase else "destination", severity)
+            add(IssueCode.MOVE_NOT_ALLOWED, msg, field, severity)
         if kind in needs_reason and event.reason is None:
             msg = f"policy '{name}' requires a reason for a {kind.value}"
             add(IssueCode.REASON_REQUIRED, msg, "reason", severity)
@@ -961,12 +966,10 @@ def _to_event_tuple(events: Iterable[Event]) -> tuple[Event, ...]:
 
 
 def _check_history(instance: Trajectory, _attribute: attrs.Attribute[Any], value: object) -> None:
-    found = [i for i in _scan(instance.events, TransitionPolicy._METHODIEK, None) if i.is_error]
+    pid = instance.participant_id
+    found = [i for i in _scan(instance.events, TransitionPolicy._METHODIEK, pid) if i.is_error]
     if found:
-        pid = instance.participant_id
-        raise TransitionError.from_issues(
-            [attrs.evolve(i, participant_id=pid) for i in found], participant_id=pid
-        )
+        raise TransitionError.from_issues(found, participant_id=pid)
 
 
 @attrs.frozen(kw_only=True)
