@@ -30,11 +30,13 @@ import attrs
 __all__ = [
     "FieldError",
     "FieldTypeError",
+    "InstrumentError",
     "Issue",
     "PiezoError",
     "PolicyError",
     "Problem",
     "SchemaVersionError",
+    "ScoringError",
     "SerializationError",
     "Severity",
     "TransitionError",
@@ -212,3 +214,33 @@ class SchemaVersionError(SerializationError):
     """The data carries a ``schema_version`` this version of the library cannot read."""
 
     default_code = "unsupported_schema_version"
+
+
+class InstrumentError(SerializationError):
+    """An instrument definition breaks the model's rules; ``problems`` lists every one, each
+    with the JSON path of the part of the instrument file it is about."""
+
+    default_code = "invalid_instrument"
+
+
+class ScoringError(PiezoError, ValueError):
+    """A response cannot be scored against an instrument; ``problems`` lists every reason.
+
+    Raised for unknown items, codes outside the item's response scale and version mismatches.
+    Messages name the item, never the answer given.
+    """
+
+    default_code = "invalid_response"
+    problems: tuple[Problem, ...]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: Iterable[Problem] = (),
+        code: str | None = None,
+        field: str | None = None,
+        participant_id: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, field=field, participant_id=participant_id)
+        self.problems = tuple(problems)

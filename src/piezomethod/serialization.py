@@ -40,10 +40,14 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import json
+import math
+import operator
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar, get_args, get_origin
+from types import UnionType
+from typing import Any, Final, Literal, TypeVar, Union, get_args, get_origin
 
 import cattrs
 from cattrs.errors import (
@@ -55,12 +59,21 @@ from cattrs.errors import (
 )
 
 from piezomethod.errors import (
+    InstrumentError,
     PiezoError,
     Problem,
     SchemaVersionError,
     SerializationError,
     Severity,
     TransitionError,
+)
+from piezomethod.outcomes import (
+    Aggregation,
+    Instrument,
+    Measurement,
+    MeasurementMoment,
+    OutcomeDomain,
+    Response,
 )
 from piezomethod.phases import (
     Enrolment,
@@ -93,7 +106,16 @@ _EVENT_TAGS: Final[Mapping[str, type[Event]]] = {
     "exit": Exit,
 }
 _TAG_OF: Final[Mapping[type, str]] = {cls: tag for tag, cls in _EVENT_TAGS.items()}
-_TOP_LEVEL: Final = (Enrolment, PhaseChange, Exit, Trajectory, TransitionPolicy)
+_TOP_LEVEL: Final = (
+    Enrolment,
+    PhaseChange,
+    Exit,
+    Trajectory,
+    TransitionPolicy,
+    Instrument,
+    Response,
+    Measurement,
+)
 
 # Older wire versions map to a function that upgrades a dict by one version. Version 1 is the
 # first, so there is nothing to migrate yet; the machinery is here so that the rule "an older
@@ -133,10 +155,96 @@ def _structure_int(value: object, _: object) -> int:
     return value
 
 
+def _structure_bool(value: object, _: object) -> bool:
+    if not isinstance(value, bool):
+        raise _InvalidValueError("expected true or false")
+    return value
+
+
 def _structure_phase(value: object, _: object) -> Phase:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
         raise _InvalidValueError("expected a phase number 0-4")
     return Phase(value)
+
+
+def _is_union_of(*members: type) -> Callable[[Any], bool]:
+    wanted = set(members)
+
+    def predicate(tp: Any) -> bool:
+        return set(get_args(tp)) == wanted and get_origin(tp) is not None
+
+    return predicate
+
+
+def _structure_code(value: object, _: object) -> int | str:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise _InvalidValueError("expected an answer code (an integer or a string)")
+    return value
+
+
+def _structure_number(value: object, _: object) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _InvalidValueError("expected a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _InvalidValueError("expected a finite number")
+    return value
+
+
+def _is_optional_union(tp: Any) -> bool:
+    args = get_args(tp)
+    return type(None) in args and len(args) > 2 and get_origin(tp) in (Union, UnionType)
+
+
+def _optional_union_hook(tp: Any, converter: cattrs.Converter) -> Callable[[object, object], Any]:
+    """``A | B | None``: None as is, anything else by the hook for ``A | B``."""
+    rest = functools.reduce(operator.or_, [a for a in get_args(tp) if a is not type(None)])
+    hook = converter.get_structure_hook(rest)
+
+    def structure(value: object, _: object) -> Any:
+        return None if value is None else hook(value, rest)
+
+    return structure
+
+
+def _is_literal(tp: Any) -> bool:
+    return get_origin(tp) is Literal
+
+
+def _literal_hook(tp: Any) -> Callable[[object, object], Any]:
+    allowed = get_args(tp)
+    shown = ", ".join(str(a) for a in allowed)
+
+    def structure(value: object, _: object) -> Any:
+        if isinstance(value, str) and value in allowed:
+            return value
+        raise _InvalidValueError(f"expected one of: {shown}")
+
+    return structure
+
+
+def _is_mapping(tp: Any) -> bool:
+    return get_origin(tp) in (Mapping, dict)
+
+
+def _mapping_hook(tp: Any, converter: cattrs.Converter) -> Callable[[object, object], Any]:
+    """Strict objects: a JSON object with string keys, each value structured by its type."""
+    _, value_type = get_args(tp)
+    value_hook = converter.get_structure_hook(value_type)
+
+    def structure(value: object, _: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _InvalidValueError("expected an object")
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _InvalidValueError("expected string keys")
+            try:
+                result[key] = value_hook(item, value_type)
+            except _InvalidValueError as exc:
+                raise _InvalidValueError(f"{exc.reason} (at key '{key[:30]}')") from None
+        return result
+
+    return structure
 
 
 def _str_enum_hook(cls: type[enum.StrEnum]) -> Callable[[object, object], enum.StrEnum]:
@@ -231,13 +339,27 @@ def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(datetime.date, _structure_date)
     conv.register_unstructure_hook(datetime.date, datetime.date.isoformat)
     conv.register_structure_hook(Phase, _structure_phase)
     conv.register_unstructure_hook(Phase, int)
-    for enum_cls in (ExitDestination, MoveKind, Severity):
+    for enum_cls in (
+        ExitDestination,
+        MoveKind,
+        Severity,
+        OutcomeDomain,
+        Aggregation,
+        MeasurementMoment,
+    ):
         conv.register_structure_hook(enum_cls, _str_enum_hook(enum_cls))
         conv.register_unstructure_hook(enum_cls, lambda e: e.value)
+    conv.register_structure_hook_func(_is_union_of(int, str), _structure_code)
+    conv.register_structure_hook_func(_is_union_of(int, float), _structure_number)
+    conv.register_structure_hook_factory(_is_optional_union, _optional_union_hook)
+    conv.register_structure_hook_factory(_is_literal, _literal_hook)
+    conv.register_structure_hook_factory(_is_mapping, _mapping_hook)
+    conv.register_unstructure_hook_func(_is_mapping, dict)
     conv.register_structure_hook_factory(_is_collection, _collection_hook)
     conv.register_unstructure_hook_func(_is_frozenset, _sorted_list)
     conv.register_structure_hook(Event, _structure_event)
@@ -280,10 +402,11 @@ def from_dict(cls: type[T], data: object) -> T:
         raise _refuse([Problem(path="$", message="expected an object")])
     body = _upgrade(data)
     target: Any = Event if cls in _TAG_OF else cls
+    error_cls = InstrumentError if cls is Instrument else SerializationError
     try:
         result = _converter.structure(body, target)
     except Exception as exc:  # every failure inside becomes one SerializationError
-        raise _refuse(_problems(exc, "$")) from None
+        raise _refuse(_problems(exc, "$"), error_cls=error_cls) from None
     if not isinstance(result, cls):
         expected, found = _TAG_OF.get(cls), _TAG_OF.get(type(result))
         msg = f"expected '{expected}', not '{found}'"
@@ -345,10 +468,15 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _refuse(problems: list[Problem], *, code: str | None = None) -> SerializationError:
+def _refuse(
+    problems: list[Problem],
+    *,
+    code: str | None = None,
+    error_cls: type[SerializationError] = SerializationError,
+) -> SerializationError:
     first = problems[0] if problems else Problem(path="$", message="invalid data")
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return SerializationError(
+    return error_cls(
         f"{first.path}: {first.message}{more}", problems=problems or [first], code=code
     )
 
@@ -374,6 +502,9 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
                 sub_path = f"{path}[{note.index}]"
             found.extend(_problems(sub, sub_path))
         return found
+    if isinstance(exc, InstrumentError):
+        # its problems carry paths from the instrument's root; hang them under this path
+        return [Problem(path=path + p.path[1:], message=p.message) for p in exc.problems]
     if isinstance(exc, TransitionError):
         return [
             Problem(path=f"{path}.events[{i.index}]", message=f"{i.code}: {i.message}")
