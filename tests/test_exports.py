@@ -8,7 +8,16 @@ import pytest
 
 import piezomethod
 
-MODULES = ["errors", "phases", "serialization", "strategies", "cli"]
+MODULES = [
+    "errors",
+    "phases",
+    "outcomes",
+    "serialization",
+    "instruments",
+    "fhir",
+    "strategies",
+    "cli",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,7 +1,9 @@
 """piezomethod: the PiëzoMethodiek as code and data.
 
 The core nouns are re-exported here; each lives in the module named after it
-(:mod:`piezomethod.phases`, :mod:`piezomethod.errors`, :mod:`piezomethod.serialization`).
+(:mod:`piezomethod.phases`, :mod:`piezomethod.outcomes`, :mod:`piezomethod.instruments`,
+:mod:`piezomethod.errors`, :mod:`piezomethod.serialization`). :mod:`piezomethod.fhir` and
+:mod:`piezomethod.strategies` need their extras and are imported on their own.
 
 >>> import piezomethod as pm
 >>> pm.Phase(1).info.name_nl
@@ -13,14 +15,33 @@ from importlib.metadata import PackageNotFoundError, version
 from piezomethod.errors import (
     FieldError,
     FieldTypeError,
+    InstrumentError,
     Issue,
     PiezoError,
     PolicyError,
     Problem,
     SchemaVersionError,
+    ScoringError,
     SerializationError,
     Severity,
     TransitionError,
+)
+from piezomethod.instruments import instrument, instrument_schema, instruments, load_instrument
+from piezomethod.outcomes import (
+    ComplianceReport,
+    DueMeasurement,
+    Instrument,
+    Measurement,
+    MeasurementMoment,
+    MeasurementStatus,
+    MeasurementWindows,
+    Response,
+    ScaleScore,
+    ScoreSheet,
+    change,
+    compliance,
+    schedule,
+    score,
 )
 from piezomethod.phases import (
     Enrolment,
@@ -51,6 +72,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ComplianceReport",
+    "DueMeasurement",
     "Enrolment",
     "Episode",
     "Event",
@@ -58,8 +81,14 @@ __all__ = [
     "ExitDestination",
     "FieldError",
     "FieldTypeError",
+    "Instrument",
+    "InstrumentError",
     "Issue",
     "IssueCode",
+    "Measurement",
+    "MeasurementMoment",
+    "MeasurementStatus",
+    "MeasurementWindows",
     "Move",
     "MoveKind",
     "Phase",
@@ -68,7 +97,11 @@ __all__ = [
     "PiezoError",
     "PolicyError",
     "Problem",
+    "Response",
+    "ScaleScore",
     "SchemaVersionError",
+    "ScoreSheet",
+    "ScoringError",
     "SerializationError",
     "Setting",
     "Severity",
@@ -77,10 +110,18 @@ __all__ = [
     "TransitionError",
     "TransitionPolicy",
     "__version__",
+    "change",
     "classify_move",
+    "compliance",
     "from_dict",
     "from_json",
+    "instrument",
+    "instrument_schema",
+    "instruments",
+    "load_instrument",
     "phase_table",
+    "schedule",
+    "score",
     "to_dict",
     "to_json",
     "validate_events",

@@ -77,6 +77,7 @@ __all__ = [
     "Text",
     "Transform",
     "change",
+    "check_response",
     "compliance",
     "schedule",
     "score",
@@ -132,6 +133,32 @@ class Aggregation(enum.StrEnum):
     MEAN = "mean"
 
 
+def _as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
+    # Typed loosely on purpose: mypy's attrs plugin cannot carry a TypeVar through a converter.
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise FieldError("expected a sequence", code="wrong_type")
+    return tuple(values)
+
+
+def _domain(value: OutcomeDomain | str) -> OutcomeDomain:
+    try:
+        return OutcomeDomain(value)
+    except ValueError:
+        allowed = ", ".join(d.value for d in OutcomeDomain)
+        raise FieldError(
+            f"domain must be one of: {allowed}", code="unknown_domain", field="domain"
+        ) from None
+
+
+def _aggregation(value: Aggregation | str) -> Aggregation:
+    try:
+        return Aggregation(value)
+    except ValueError:
+        raise FieldError(
+            "aggregation must be 'sum' or 'mean'", code="unknown_aggregation", field="aggregation"
+        ) from None
+
+
 @attrs.frozen(kw_only=True)
 class Option:
     """One answer option: the ``code`` recorded, its label, and its numeric ``value``.
@@ -149,7 +176,7 @@ class ResponseScale:
     """A set of answer options shared by items (``frequentie6``, ``ja_nee``, ``cefr``, ...)."""
 
     id: str
-    options: tuple[Option, ...]
+    options: tuple[Option, ...] = attrs.field(converter=_as_tuple)
     ordered: bool = True
 
     def option(self, code: Code) -> Option | None:
@@ -166,7 +193,7 @@ class Item:
 
     id: str
     text: Text
-    domain: OutcomeDomain
+    domain: OutcomeDomain = attrs.field(converter=_domain)
     response_scale: str
 
 
@@ -229,7 +256,7 @@ class Interpretation:
 
     id: str
     source: str
-    bands: tuple[Band, ...]
+    bands: tuple[Band, ...] = attrs.field(converter=_as_tuple)
 
     def band(self, value: Fraction | Number) -> Band | None:
         """The band ``value`` falls in (None if outside every band)."""
@@ -248,13 +275,13 @@ class Scale:
 
     id: str
     label: Text
-    items: tuple[ScaleItem, ...]
-    aggregation: Aggregation = Aggregation.SUM
+    items: tuple[ScaleItem, ...] = attrs.field(converter=_as_tuple)
+    aggregation: Aggregation = attrs.field(default=Aggregation.SUM, converter=_aggregation)
     min_answered: int | None = None
     prorate_min: int | None = None
     transform: Transform = Transform()
     higher_is_better: bool = True
-    interpretations: tuple[Interpretation, ...] = ()
+    interpretations: tuple[Interpretation, ...] = attrs.field(default=(), converter=_as_tuple)
 
     @property
     def required(self) -> int:
@@ -278,7 +305,7 @@ class Criterion:
     """Holds when the answer to ``item`` is one of ``codes``."""
 
     item: str
-    codes: tuple[Code, ...]
+    codes: tuple[Code, ...] = attrs.field(converter=_as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -287,7 +314,7 @@ class Rung:
 
     value: int
     label: Text
-    criteria: tuple[Criterion, ...] = ()
+    criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=_as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -301,7 +328,7 @@ class Indicator:
     id: str
     label: Text
     rule: Literal["highest_rung"] = "highest_rung"
-    rungs: tuple[Rung, ...] = ()
+    rungs: tuple[Rung, ...] = attrs.field(default=(), converter=_as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -319,10 +346,10 @@ class Instrument:
     source: str
     licence: str
     reconstructed: bool
-    items: tuple[Item, ...]
-    response_scales: tuple[ResponseScale, ...]
-    scales: tuple[Scale, ...] = ()
-    indicators: tuple[Indicator, ...] = ()
+    items: tuple[Item, ...] = attrs.field(converter=_as_tuple)
+    response_scales: tuple[ResponseScale, ...] = attrs.field(converter=_as_tuple)
+    scales: tuple[Scale, ...] = attrs.field(default=(), converter=_as_tuple)
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=_as_tuple)
     notes: Text | None = None
     # Per scale, per item: answer (type, code) -> value. Derived once, when built.
     _values: Mapping[str, tuple[Mapping[tuple[type, Code], Fraction], ...]] = attrs.field(

@@ -21,6 +21,7 @@ import datetime
 
 from hypothesis import strategies as st
 
+from piezomethod.outcomes import Code, Instrument, Measurement, MeasurementMoment, Response
 from piezomethod.phases import (
     Enrolment,
     Event,
@@ -41,11 +42,13 @@ __all__ = [
     "events",
     "exits",
     "histories",
+    "measurements",
     "optional_texts",
     "participant_ids",
     "phase_changes",
     "phases",
     "policies",
+    "responses",
     "trajectories",
 ]
 
@@ -178,4 +181,41 @@ def policies(draw: st.DrawFn) -> TransitionPolicy:
         exit_phases=draw(st.frozensets(phases())),
         moves=draw(st.frozensets(st.sampled_from(all_moves))),
         reasons_required=draw(st.frozensets(st.sampled_from(MoveKind))),
+    )
+
+
+@st.composite
+def responses(draw: st.DrawFn, instrument: Instrument, *, min_answered: int = 0) -> Response:
+    """Valid responses to ``instrument``: any subset of items (at least ``min_answered``),
+    each answered with one of its response scale's codes."""
+    answers: dict[str, Code] = {}
+    items = list(instrument.items)
+    chosen = draw(
+        st.lists(
+            st.sampled_from(items), unique_by=lambda i: i.id, min_size=min(min_answered, len(items))
+        )
+        if items
+        else st.just([])
+    )
+    for item in chosen:
+        options = instrument.response_scale(item.response_scale).options
+        answers[item.id] = draw(st.sampled_from(options)).code
+    return Response(
+        instrument_id=instrument.id, instrument_version=instrument.version, answers=answers
+    )
+
+
+def measurements(
+    instrument: Instrument,
+    *,
+    participant_id: str,
+    moments: st.SearchStrategy[MeasurementMoment] | None = None,
+) -> st.SearchStrategy[Measurement]:
+    """Measurements of ``participant_id`` with valid responses to ``instrument``."""
+    return st.builds(
+        Measurement,
+        participant_id=st.just(participant_id),
+        moment=moments if moments is not None else st.sampled_from(MeasurementMoment),
+        date=dates(),
+        response=responses(instrument),
     )
