@@ -386,6 +386,21 @@ class Instrument:
                 return scale
         raise FieldError(f"instrument '{self.id}' has no scale '{scale_id}'", code="unknown_scale")
 
+    def value_of(self, scale_id: str, item_id: str, code: Code) -> Fraction | None:
+        """The value answer ``code`` to ``item_id`` contributes to ``scale_id``, after reversal
+        or recoding; None when that answer carries no value (or the item is not in the scale).
+
+        >>> from piezomethod.instruments import instrument
+        >>> m = instrument("mhi5")
+        >>> m.value_of("mhi5", "mhi5_1", 6), m.value_of("mhi5", "mhi5_3", 6)  # nooit
+        (Fraction(5, 1), Fraction(0, 1))
+        """
+        scale = self.scale(scale_id)
+        for si, table in zip(scale.items, self._values[scale_id], strict=True):
+            if si.item == item_id:
+                return table.get((type(code), code))
+        return None
+
     def scale_range(self, scale_id: str) -> tuple[Fraction, Fraction]:
         """The lowest and highest value the scale can take (after the transform)."""
         return _scale_range(self, self.scale(scale_id))
