@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from piezomethod import strategies as pst
 from piezomethod.errors import PiezoError, SerializationError
+from piezomethod.instruments import instrument
+from piezomethod.outcomes import Measurement, Response
 from piezomethod.phases import Enrolment, Event, Exit, PhaseChange, Trajectory, TransitionPolicy
 from piezomethod.serialization import from_dict, from_json, to_dict, to_json
 
@@ -115,3 +117,13 @@ def test_refusals_never_echo_values(t: Trajectory, secret: str) -> None:
             assert secret not in shown
         else:
             raise AssertionError("bad data was accepted")
+
+
+@given(
+    st.sampled_from(["mhi5", "taalniveau", "participatieladder"]).flatmap(
+        lambda i: pst.measurements(instrument(i), participant_id="p-1")
+    )
+)
+def test_measurements_round_trip_unchanged(measurement: Measurement) -> None:
+    assert from_json(Measurement, to_json(measurement)) == measurement
+    assert from_dict(Response, to_dict(measurement.response)) == measurement.response
