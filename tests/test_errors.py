@@ -25,7 +25,8 @@ def _all_error_classes() -> list[type[PiezoError]]:
     todo: list[type[PiezoError]] = [PiezoError]
     while todo:
         cls = todo.pop()
-        found.append(cls)
+        if not cls.__name__.startswith("_"):  # private bases are not raised themselves
+            found.append(cls)
         todo.extend(cls.__subclasses__())
     return found
 

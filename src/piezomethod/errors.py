@@ -187,14 +187,9 @@ class TransitionError(PiezoError, ValueError):
         return cls(msg, issues=found, code=first.code, participant_id=participant_id)
 
 
-class SerializationError(PiezoError, ValueError):
-    """Wire data (a dict or JSON text) could not be turned into library objects.
+class _ProblemListError(PiezoError):
+    """Base for errors that carry every problem found, each with the path it is about."""
 
-    ``problems`` lists every reason found, each with the JSON path it is about
-    (``$.events[2].date``). Values from the input are never echoed.
-    """
-
-    default_code = "invalid_data"
     problems: tuple[Problem, ...]
 
     def __init__(
@@ -208,6 +203,16 @@ class SerializationError(PiezoError, ValueError):
     ) -> None:
         super().__init__(message, code=code, field=field, participant_id=participant_id)
         self.problems = tuple(problems)
+
+
+class SerializationError(_ProblemListError, ValueError):
+    """Wire data (a dict or JSON text) could not be turned into library objects.
+
+    ``problems`` lists every reason found, each with the JSON path it is about
+    (``$.events[2].date``). Values from the input are never echoed.
+    """
+
+    default_code = "invalid_data"
 
 
 class SchemaVersionError(SerializationError):
@@ -223,7 +228,7 @@ class InstrumentError(SerializationError):
     default_code = "invalid_instrument"
 
 
-class ScoringError(PiezoError, ValueError):
+class ScoringError(_ProblemListError, ValueError):
     """A response cannot be scored against an instrument; ``problems`` lists every reason.
 
     Raised for unknown items, codes outside the item's response scale and version mismatches.
@@ -231,16 +236,3 @@ class ScoringError(PiezoError, ValueError):
     """
 
     default_code = "invalid_response"
-    problems: tuple[Problem, ...]
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        problems: Iterable[Problem] = (),
-        code: str | None = None,
-        field: str | None = None,
-        participant_id: str | None = None,
-    ) -> None:
-        super().__init__(message, code=code, field=field, participant_id=participant_id)
-        self.problems = tuple(problems)

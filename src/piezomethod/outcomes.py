@@ -631,7 +631,8 @@ class ScoreStatus(enum.StrEnum):
     SCORED = "scored"
     """All required items answered."""
     PRORATED = "prorated"
-    """Fewer items answered, scored by the prorating (RAND) rule as asked."""
+    """Scored from the mean of fewer than all items: as the scale's own ``min_answered``
+    allows, or by the prorating (RAND) rule when ``prorate=True`` was asked."""
     TOO_FEW_ANSWERS = "too_few_answers"
     """Not enough items answered: no score (never a silent 0)."""
     UNDETERMINED = "undetermined"
