@@ -58,6 +58,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from piezomethod.consent import Consent, DataCategory, Disclosure, Portfolio
 from piezomethod.errors import (
     InstrumentError,
     PiezoError,
@@ -75,6 +76,15 @@ from piezomethod.outcomes import (
     OutcomeDomain,
     Response,
 )
+from piezomethod.passport import (
+    Confirmer,
+    DevelopmentPassport,
+    EvidenceKind,
+    GoalStatus,
+    MilestoneKind,
+    PlacementKind,
+    SkillCatalogue,
+)
 from piezomethod.phases import (
     Enrolment,
     Event,
@@ -86,6 +96,7 @@ from piezomethod.phases import (
     Trajectory,
     TransitionPolicy,
 )
+from piezomethod.records import Gender, Participant, ParticipantRecord
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -115,6 +126,13 @@ _TOP_LEVEL: Final = (
     Instrument,
     Response,
     Measurement,
+    SkillCatalogue,
+    DevelopmentPassport,
+    Consent,
+    Disclosure,
+    Portfolio,
+    Participant,
+    ParticipantRecord,
 )
 
 # Older wire versions map to a function that upgrades a dict by one version. Version 1 is the
@@ -153,6 +171,22 @@ def _structure_int(value: object, _: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _InvalidValueError("expected an integer")
     return value
+
+
+def _structure_float(value: object, _: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _InvalidValueError("expected a number")
+    if not math.isfinite(value):
+        raise _InvalidValueError("expected a finite number")
+    return float(value)
+
+
+def _structure_scalar(value: object, _: object) -> str | int | float | bool:
+    if isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    raise _InvalidValueError("expected text, a number or true/false")
 
 
 def _structure_bool(value: object, _: object) -> bool:
@@ -340,6 +374,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(datetime.date, _structure_date)
     conv.register_unstructure_hook(datetime.date, datetime.date.isoformat)
     conv.register_structure_hook(Phase, _structure_phase)
@@ -351,11 +386,19 @@ def _make_converter() -> cattrs.Converter:
         OutcomeDomain,
         Aggregation,
         MeasurementMoment,
+        GoalStatus,
+        EvidenceKind,
+        Confirmer,
+        PlacementKind,
+        MilestoneKind,
+        DataCategory,
+        Gender,
     ):
         conv.register_structure_hook(enum_cls, _str_enum_hook(enum_cls))
         conv.register_unstructure_hook(enum_cls, lambda e: e.value)
     conv.register_structure_hook_func(_is_union_of(int, str), _structure_code)
     conv.register_structure_hook_func(_is_union_of(int, float), _structure_number)
+    conv.register_structure_hook_func(_is_union_of(str, int, float, bool), _structure_scalar)
     conv.register_structure_hook_factory(_is_optional_union, _optional_union_hook)
     conv.register_structure_hook_factory(_is_literal, _literal_hook)
     conv.register_structure_hook_factory(_is_mapping, _mapping_hook)

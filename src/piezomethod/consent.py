@@ -1,0 +1,402 @@
+"""Consent-based sharing: consent records, the portfolio, the disclosure log, pseudonyms.
+
+The tracking system "facilitates collaboration of several organisations around the participant —
+always with the participant's own consent" (Booijink, Movisie 2017/18). Here consent is data:
+who may receive what, for which purpose, from when, until it expires or is withdrawn. A
+:func:`portfolio` is built only under a valid consent, holds only what may be shown (achieved
+skills with structured evidence, and placements — never health answers, never free text), and
+comes with a :class:`Disclosure` record for the disclosure log.
+
+>>> from datetime import date
+>>> c = Consent(
+...     participant_id="p-1",
+...     recipient="employer",
+...     purposes={"job_application"},
+...     categories={DataCategory.PASSPORT},
+...     given_on=date(2022, 1, 10),
+...     withdrawn_on=date(2022, 6, 1),
+... )
+>>> may_share(
+...     [c],
+...     recipient="employer",
+...     purpose="job_application",
+...     category=DataCategory.PASSPORT,
+...     on=date(2022, 5, 31),
+... )
+True
+>>> may_share(
+...     [c],
+...     recipient="employer",
+...     purpose="job_application",
+...     category=DataCategory.PASSPORT,
+...     on=date(2022, 6, 1),
+... )
+False
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import hashlib
+import hmac
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from piezomethod.errors import FieldError, PiezoError
+from piezomethod.passport import (
+    Confirmer,
+    DevelopmentPassport,
+    EvidenceKind,
+    GoalStatus,
+    PlacementKind,
+    SkillCatalogue,
+    label,
+)
+from piezomethod.phases import Lang, Phase, _check_date
+
+__all__ = [
+    "Consent",
+    "ConsentError",
+    "DataCategory",
+    "Disclosure",
+    "Portfolio",
+    "PortfolioEvidence",
+    "PortfolioPlacement",
+    "PortfolioSkill",
+    "may_share",
+    "portfolio",
+    "pseudonym",
+]
+
+
+class ConsentError(PiezoError, PermissionError):
+    """Sharing was asked for without a valid consent for that recipient, purpose and data."""
+
+    default_code = "no_consent"
+
+
+class DataCategory(enum.StrEnum):
+    """The kinds of data a consent can cover."""
+
+    PASSPORT = "passport"
+    """The development passport: achieved skills, evidence, placements."""
+    MEASUREMENTS = "measurements"
+    """Questionnaire answers and scores (health answers are special-category data)."""
+    TRAJECTORY = "trajectory"
+    """The history of phases, entries and exits."""
+
+
+def _check_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(
+            f"{attribute.name} must be a non-blank string", code="blank_text", field=attribute.name
+        )
+
+
+def _purposes(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise FieldError(
+            "purposes must be a collection of purpose ids", code="wrong_type", field="purposes"
+        )
+    found = frozenset(values)
+    if not found or not all(isinstance(p, str) and p.strip() for p in found):
+        raise FieldError(
+            "purposes must name at least one purpose", code="blank_text", field="purposes"
+        )
+    return found
+
+
+def _categories(values: Iterable[DataCategory | str]) -> frozenset[DataCategory]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise FieldError("categories must be a collection", code="wrong_type", field="categories")
+    try:
+        found = frozenset(DataCategory(v) for v in values)
+    except ValueError:
+        allowed = ", ".join(c.value for c in DataCategory)
+        raise FieldError(
+            f"categories must be among: {allowed}", code="unknown_category", field="categories"
+        ) from None
+    if not found:
+        raise FieldError("a consent covers at least one category", code="empty", field="categories")
+    return found
+
+
+@attrs.frozen(kw_only=True)
+class Consent:
+    """A participant's consent to share ``categories`` of data with ``recipient`` for
+    ``purposes``, from ``given_on`` up to and including ``expires_on`` (if set), and no longer
+    from ``withdrawn_on`` (if set) on.
+
+    ``recipient`` is an organisation id or a category of recipient such as ``"employer"``.
+    """
+
+    participant_id: str = attrs.field(validator=_check_text)
+    recipient: str = attrs.field(validator=_check_text)
+    purposes: frozenset[str] = attrs.field(converter=_purposes)
+    categories: frozenset[DataCategory] = attrs.field(converter=_categories)
+    given_on: datetime.date = attrs.field(validator=_check_date)
+    expires_on: datetime.date | None = None
+    withdrawn_on: datetime.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("expires_on", "withdrawn_on"):
+            value = getattr(self, name)
+            if value is not None:
+                _check_date(None, getattr(attrs.fields(Consent), name), value)
+                if value < self.given_on:
+                    raise FieldError(f"{name} is before given_on", code="date_order", field=name)
+
+    def valid_on(self, day: datetime.date) -> bool:
+        """Whether the consent is in force on ``day``."""
+        return (
+            self.given_on <= day
+            and (self.expires_on is None or day <= self.expires_on)
+            and (self.withdrawn_on is None or day < self.withdrawn_on)
+        )
+
+    def covers(
+        self,
+        *,
+        recipient: str,
+        purpose: str,
+        category: DataCategory,
+        on: datetime.date,
+        recipient_category: str | None = None,
+    ) -> bool:
+        """Whether this consent allows sharing ``category`` with ``recipient`` for ``purpose``."""
+        return (
+            self.valid_on(on)
+            and self.recipient in (recipient, recipient_category)
+            and purpose in self.purposes
+            and category in self.categories
+        )
+
+
+def may_share(
+    consents: Iterable[Consent],
+    *,
+    recipient: str,
+    purpose: str,
+    category: DataCategory,
+    on: datetime.date,
+    recipient_category: str | None = None,
+) -> bool:
+    """Whether any consent allows sharing ``category`` with ``recipient`` for ``purpose`` on
+    ``on``. A consent names either the recipient itself or its ``recipient_category``."""
+    _check_date(None, attrs.fields(Consent).given_on, on)
+    return any(
+        c.covers(
+            recipient=recipient,
+            purpose=purpose,
+            category=category,
+            on=on,
+            recipient_category=recipient_category,
+        )
+        for c in consents
+    )
+
+
+@attrs.frozen(kw_only=True)
+class PortfolioEvidence:
+    """Evidence as it may be shown: its kind, who confirmed it (a role) and when."""
+
+    kind: EvidenceKind
+    kind_label: str
+    confirmed_by: Confirmer
+    confirmed_by_label: str
+    confirmed_on: datetime.date
+
+
+@attrs.frozen(kw_only=True)
+class PortfolioSkill:
+    """An achieved skill as it may be shown."""
+
+    skill_id: str
+    label: str
+    category: str
+    phase: Phase
+    achieved_on: datetime.date
+    evidence: tuple[PortfolioEvidence, ...]
+
+
+@attrs.frozen(kw_only=True)
+class PortfolioPlacement:
+    """A placement as it may be shown (its free-text tasks are not)."""
+
+    kind: PlacementKind
+    kind_label: str
+    organisation: str
+    phase: Phase
+    start: datetime.date
+    end: datetime.date | None
+    hours_per_week: float | None
+    skills: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Portfolio:
+    """What may be shown to a recipient, in one language, as of one date."""
+
+    participant_id: str
+    recipient: str
+    purpose: str
+    lang: Lang
+    issued_on: datetime.date
+    skills: tuple[PortfolioSkill, ...]
+    placements: tuple[PortfolioPlacement, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Disclosure:
+    """One entry for the disclosure log: what was shared with whom, why, when, under which
+    consent (identified by its recipient and date given)."""
+
+    participant_id: str
+    recipient: str
+    purpose: str
+    categories: frozenset[DataCategory]
+    on: datetime.date
+    consent_recipient: str
+    consent_given_on: datetime.date
+    skills_shared: int
+    placements_shared: int
+
+
+def portfolio(
+    passport: DevelopmentPassport,
+    *,
+    recipient: str,
+    purpose: str,
+    consents: Iterable[Consent],
+    on: datetime.date,
+    catalogue: SkillCatalogue,
+    lang: Lang = "nl",
+    recipient_category: str | None = None,
+) -> tuple[Portfolio, Disclosure]:
+    """Build the portfolio ``recipient`` may see for ``purpose`` on ``on``, and its disclosure
+    record; raise :class:`ConsentError` when no consent of this participant covers it.
+
+    The portfolio holds achieved goals (as catalogue skills, with structured evidence) and
+    placements up to ``on``. It never holds health answers or any free text: not the
+    participant's wishes, dreams, talents or expectations, not goal notes, evidence
+    descriptions or placement tasks.
+    """
+    if lang not in ("nl", "en"):
+        raise FieldError("lang must be 'nl' or 'en'", code="unknown_language", field="lang")
+    pid = passport.participant_id
+    covering = [
+        c
+        for c in consents
+        if c.participant_id == pid
+        and c.covers(
+            recipient=recipient,
+            purpose=purpose,
+            category=DataCategory.PASSPORT,
+            on=on,
+            recipient_category=recipient_category,
+        )
+    ]
+    if not covering:
+        raise ConsentError(
+            "no valid consent covers sharing the passport with this recipient for this purpose "
+            "on this date",
+            field="consents",
+            participant_id=pid,
+        )
+    consent = max(covering, key=lambda c: c.given_on)
+    skills = tuple(
+        PortfolioSkill(
+            skill_id=goal.skill_id,
+            label=catalogue.skill(goal.skill_id).label.get(lang),
+            category=catalogue.category(catalogue.skill(goal.skill_id).category).label.get(lang),
+            phase=goal.phase,
+            achieved_on=goal.achieved_on,
+            evidence=tuple(
+                PortfolioEvidence(
+                    kind=e.kind,
+                    kind_label=label(e.kind, lang=lang),
+                    confirmed_by=e.confirmed_by,
+                    confirmed_by_label=label(e.confirmed_by, lang=lang),
+                    confirmed_on=e.confirmed_on,
+                )
+                for e in goal.evidence
+                if e.confirmed_on <= on
+            ),
+        )
+        for goal in passport.goals
+        if goal.status is GoalStatus.ACHIEVED
+        and goal.achieved_on is not None
+        and goal.achieved_on <= on
+    )
+    placements = tuple(
+        PortfolioPlacement(
+            kind=p.kind,
+            kind_label=label(p.kind, lang=lang),
+            organisation=p.organisation,
+            phase=p.phase,
+            start=p.start,
+            end=p.end if p.end is not None and p.end <= on else None,
+            hours_per_week=p.hours_per_week,
+            skills=tuple(catalogue.skill(s).label.get(lang) for s in p.skills if s in catalogue),
+        )
+        for p in passport.placements
+        if p.start <= on
+    )
+    shown = Portfolio(
+        participant_id=pid,
+        recipient=recipient,
+        purpose=purpose,
+        lang=lang,
+        issued_on=on,
+        skills=skills,
+        placements=placements,
+    )
+    disclosure = Disclosure(
+        participant_id=pid,
+        recipient=recipient,
+        purpose=purpose,
+        categories=frozenset({DataCategory.PASSPORT}),
+        on=on,
+        consent_recipient=consent.recipient,
+        consent_given_on=consent.given_on,
+        skills_shared=len(skills),
+        placements_shared=len(placements),
+    )
+    return shown, disclosure
+
+
+_MIN_KEY_BYTES = 16
+
+
+def pseudonym(participant_id: str, *, key: bytes) -> str:
+    """A keyed pseudonym (HMAC-SHA256) for ``participant_id``: the same key always gives the
+    same pseudonym; without the key it cannot be reversed or linked to another key's.
+
+    The pseudonym never contains the original id: in the astronomically rare case that the
+    digest would, the next digest in a fixed sequence is taken, so the result stays
+    deterministic.
+
+    >>> pseudonym("p-1", key=b"0123456789abcdef") == pseudonym("p-1", key=b"0123456789abcdef")
+    True
+    >>> pseudonym("p-1", key=b"0123456789abcdef").startswith("ps-")
+    True
+    """
+    if not isinstance(key, bytes) or len(key) < _MIN_KEY_BYTES:
+        raise FieldError(
+            f"key must be at least {_MIN_KEY_BYTES} bytes", code="weak_key", field="key"
+        )
+    if not isinstance(participant_id, str) or not participant_id.strip():
+        raise FieldError(
+            "participant_id must be a non-blank string", code="blank_text", field="participant_id"
+        )
+    message = participant_id.encode("utf-8")
+    counter = 0
+    while True:
+        digest = hmac.new(key, message + b"\x00" + str(counter).encode(), hashlib.sha256)
+        candidate = "ps-" + digest.hexdigest()[:32]
+        if participant_id not in candidate:
+            return candidate
+        counter += 1

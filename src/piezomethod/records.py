@@ -1,0 +1,255 @@
+"""The participant record: the aggregate the library works on and the unit of JSON interchange.
+
+A :class:`ParticipantRecord` holds one participant's :class:`Participant` details, trajectory,
+measurements, development passport and consents. Every part must belong to the same participant.
+
+>>> from piezomethod.phases import Enrolment, Phase, Trajectory
+>>> from datetime import date
+>>> p = Participant(id="p-1", birth_year=1978, gender=Gender.WOMAN, statushouder=True)
+>>> t = Trajectory(participant_id="p-1", events=[Enrolment(date=date(2021, 2, 1), phase=Phase(1))])
+>>> record = ParticipantRecord(participant=p, trajectory=t)
+>>> record.trajectory.current_phase
+<Phase.ACTIVITIES: 1>
+>>> pseudonymise(record, key=b"a research key, kept secret").participant.id.startswith("ps-")
+True
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, TypeAlias
+
+import attrs
+
+from piezomethod.consent import Consent, pseudonym
+from piezomethod.errors import FieldError, Issue
+from piezomethod.outcomes import Measurement
+from piezomethod.passport import DevelopmentPassport, SkillCatalogue, Talent, validate_passport
+from piezomethod.phases import Enrolment, Event, Exit, PhaseChange, Trajectory, TransitionPolicy
+
+__all__ = [
+    "AttributeValue",
+    "Gender",
+    "Participant",
+    "ParticipantRecord",
+    "pseudonymise",
+    "validate_record",
+]
+
+AttributeValue: TypeAlias = str | int | float | bool | None
+"""The value of an open participant attribute."""
+
+
+class Gender(enum.StrEnum):
+    """Gender as recorded; ``unknown`` when not recorded."""
+
+    WOMAN = "woman"
+    MAN = "man"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+def _check_id(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(
+            f"{attribute.name} must be a non-blank string", code="blank_text", field=attribute.name
+        )
+
+
+def _check_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _check_id(instance, attribute, value)
+
+
+def _check_birth_year(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+        raise FieldError(
+            "birth_year must be a year between 1900 and 2100",
+            code="invalid_year",
+            field="birth_year",
+        )
+
+
+def _check_flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise FieldError(
+            f"{attribute.name} must be true, false or None", code="wrong_type", field=attribute.name
+        )
+
+
+def _gender(value: Gender | str) -> Gender:
+    try:
+        return Gender(value)
+    except ValueError:
+        allowed = ", ".join(g.value for g in Gender)
+        raise FieldError(
+            f"gender must be one of: {allowed}", code="unknown_gender", field="gender"
+        ) from None
+
+
+def _attributes(values: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
+    if not isinstance(values, Mapping):
+        raise FieldError("attributes must be a mapping", code="wrong_type", field="attributes")
+    for key, value in values.items():
+        if not isinstance(key, str) or not key.strip():
+            raise FieldError(
+                "attribute names must be non-blank strings", code="blank_text", field="attributes"
+            )
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise FieldError(
+                "attribute values must be text, numbers, true/false or None",
+                code="wrong_type",
+                field="attributes",
+            )
+    return MappingProxyType(dict(values))
+
+
+@attrs.frozen(kw_only=True)
+class Participant:
+    """Who the participant is, as far as the method needs to know.
+
+    ``attributes`` holds an organisation's own fields (open vocabulary). Pseudonymised exports
+    drop it whole, since the library cannot know what it contains.
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    birth_year: int | None = attrs.field(default=None, validator=_check_birth_year)
+    gender: Gender = attrs.field(default=Gender.UNKNOWN, converter=_gender)
+    statushouder: bool | None = attrs.field(default=None, validator=_check_flag)
+    municipality: str | None = attrs.field(default=None, validator=_check_optional_text)
+    organisation: str | None = attrs.field(default=None, validator=_check_optional_text)
+    referrer: str | None = attrs.field(default=None, validator=_check_optional_text)
+    attributes: Mapping[str, AttributeValue] = attrs.field(
+        factory=dict, converter=_attributes, hash=False
+    )
+
+
+def _items(values: Iterable[Any]) -> tuple[Any, ...]:
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise FieldError("expected a sequence", code="wrong_type")
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class ParticipantRecord:
+    """One participant: details, trajectory, measurements, passport and consents.
+
+    Building a record checks that every part belongs to ``participant`` and raises a
+    ``FieldError`` (code ``participant_mismatch``) naming the part that does not.
+    """
+
+    participant: Participant
+    trajectory: Trajectory = attrs.field()
+    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_items)
+    passport: DevelopmentPassport | None = None
+    consents: tuple[Consent, ...] = attrs.field(default=(), converter=_items)
+
+    @trajectory.default
+    def _empty_trajectory(self) -> Trajectory:
+        return Trajectory(participant_id=self.participant.id)
+
+    def __attrs_post_init__(self) -> None:
+        pid = self.participant.id
+        parts = [("trajectory", self.trajectory.participant_id)]
+        parts += [(f"measurements[{n}]", m.participant_id) for n, m in enumerate(self.measurements)]
+        if self.passport is not None:
+            parts.append(("passport", self.passport.participant_id))
+        parts += [(f"consents[{n}]", c.participant_id) for n, c in enumerate(self.consents)]
+        wrong = [name for name, owner in parts if owner != pid]
+        if wrong:
+            raise FieldError(
+                f"these parts belong to another participant: {', '.join(wrong)}",
+                code="participant_mismatch",
+                field=wrong[0],
+                participant_id=pid,
+            )
+
+    @property
+    def id(self) -> str:
+        """The participant's id."""
+        return self.participant.id
+
+
+def validate_record(
+    record: ParticipantRecord,
+    *,
+    policy: TransitionPolicy | None = None,
+    catalogue: SkillCatalogue | None = None,
+) -> list[Issue]:
+    """Every issue of a record: the trajectory under ``policy`` and, given a ``catalogue``, the
+    passport (see :func:`~piezomethod.passport.validate_passport`)."""
+    issues = record.trajectory.issues(policy=policy)
+    if record.passport is not None and catalogue is not None:
+        issues += validate_passport(
+            record.passport, catalogue=catalogue, trajectory=record.trajectory
+        )
+    return issues
+
+
+def _scrub(event: Event) -> Event:
+    if isinstance(event, Enrolment):
+        return attrs.evolve(event, referrer=None)
+    if isinstance(event, PhaseChange | Exit):
+        return attrs.evolve(event, reason=None)
+    raise AssertionError("unreachable: a trajectory holds only events")  # pragma: no cover
+
+
+def pseudonymise(record: ParticipantRecord, *, key: bytes) -> ParticipantRecord:
+    """A copy of ``record`` for research: the id replaced by a keyed pseudonym everywhere,
+    direct identifiers and free text dropped.
+
+    What it does: replaces the participant id by :func:`~piezomethod.consent.pseudonym` (same
+    key, same pseudonym: records stay linkable within one export; another key gives unlinkable
+    pseudonyms); drops the referrer, the open ``attributes``, every event reason and referrer,
+    the intake's wishes, dreams and expectations, talents' own words, goal notes, evidence
+    descriptions, placement tasks, and all consents. It keeps birth *year* (the model never holds
+    a full birth date), gender, statushouder, municipality, organisation, the phases and their
+    dates, measurements and the structured passport (skills, goal statuses, placements).
+
+    What it does not do: it is pseudonymisation, not anonymisation. Exact dates, a small
+    municipality and rare combinations can still single a person out; under the GDPR the output
+    is still personal data. Keep the key apart from the data, and apply small-cell suppression
+    to anything you publish.
+    """
+    ps = pseudonym(record.participant.id, key=key)
+    p = record.participant
+    participant = Participant(
+        id=ps,
+        birth_year=p.birth_year,
+        gender=p.gender,
+        statushouder=p.statushouder,
+        municipality=p.municipality,
+        organisation=p.organisation,
+    )
+    trajectory = Trajectory.from_events(ps, [_scrub(e) for e in record.trajectory.events])
+    measurements = tuple(attrs.evolve(m, participant_id=ps) for m in record.measurements)
+    passport = None
+    if record.passport is not None:
+        passport = DevelopmentPassport(
+            participant_id=ps,
+            talents=tuple(
+                Talent(name=f"talent {t.rank}", rank=t.rank, skill_id=t.skill_id)
+                for t in record.passport.talents
+                if t.rank is not None
+            ),
+            goals=tuple(
+                attrs.evolve(
+                    g,
+                    note=None,
+                    evidence=tuple(attrs.evolve(e, description=None) for e in g.evidence),
+                )
+                for g in record.passport.goals
+            ),
+            placements=tuple(attrs.evolve(pl, tasks=()) for pl in record.passport.placements),
+            celebrations=record.passport.celebrations,
+        )
+    return ParticipantRecord(
+        participant=participant,
+        trajectory=trajectory,
+        measurements=measurements,
+        passport=passport,
+    )
