@@ -45,7 +45,7 @@ from typing import Any
 
 import attrs
 
-from piezomethod.errors import FieldError, PiezoError
+from piezomethod.errors import ConsentError, FieldError
 from piezomethod.passport import (
     Confirmer,
     DevelopmentPassport,
@@ -59,7 +59,6 @@ from piezomethod.phases import Lang, Phase, _check_date
 
 __all__ = [
     "Consent",
-    "ConsentError",
     "DataCategory",
     "Disclosure",
     "Portfolio",
@@ -70,12 +69,6 @@ __all__ = [
     "portfolio",
     "pseudonym",
 ]
-
-
-class ConsentError(PiezoError, PermissionError):
-    """Sharing was asked for without a valid consent for that recipient, purpose and data."""
-
-    default_code = "no_consent"
 
 
 class DataCategory(enum.StrEnum):

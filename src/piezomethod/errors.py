@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "ConsentError",
     "FieldError",
     "FieldTypeError",
     "InstrumentError",
@@ -236,3 +237,9 @@ class ScoringError(_ProblemListError, ValueError):
     """
 
     default_code = "invalid_response"
+
+
+class ConsentError(PiezoError, PermissionError):
+    """Sharing was asked for without a valid consent for that recipient, purpose and data."""
+
+    default_code = "no_consent"
