@@ -12,7 +12,18 @@ The core nouns are re-exported here; each lives in the module named after it
 
 from importlib.metadata import PackageNotFoundError, version
 
+from piezomethod.catalogues import load_skill_catalogue, skill_catalogue
+from piezomethod.consent import (
+    Consent,
+    DataCategory,
+    Disclosure,
+    Portfolio,
+    may_share,
+    portfolio,
+    pseudonym,
+)
 from piezomethod.errors import (
+    ConsentError,
     FieldError,
     FieldTypeError,
     InstrumentError,
@@ -43,6 +54,20 @@ from piezomethod.outcomes import (
     schedule,
     score,
 )
+from piezomethod.passport import (
+    Celebration,
+    DevelopmentGoal,
+    DevelopmentPassport,
+    Evidence,
+    GoalStatus,
+    Milestone,
+    Placement,
+    PlacementKind,
+    SkillCatalogue,
+    Talent,
+    milestones_from,
+    validate_passport,
+)
 from piezomethod.phases import (
     Enrolment,
     Episode,
@@ -63,6 +88,14 @@ from piezomethod.phases import (
     phase_table,
     validate_events,
 )
+from piezomethod.records import (
+    Gender,
+    Participant,
+    ParticipantRecord,
+    pseudonymise,
+    validate_record,
+)
+from piezomethod.render import portfolio_html, portfolio_markdown
 from piezomethod.serialization import SCHEMA_VERSION, from_dict, from_json, to_dict, to_json
 
 try:
@@ -72,15 +105,25 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Celebration",
     "ComplianceReport",
+    "Consent",
+    "ConsentError",
+    "DataCategory",
+    "DevelopmentGoal",
+    "DevelopmentPassport",
+    "Disclosure",
     "DueMeasurement",
     "Enrolment",
     "Episode",
     "Event",
+    "Evidence",
     "Exit",
     "ExitDestination",
     "FieldError",
     "FieldTypeError",
+    "Gender",
+    "GoalStatus",
     "Instrument",
     "InstrumentError",
     "Issue",
@@ -89,13 +132,19 @@ __all__ = [
     "MeasurementMoment",
     "MeasurementStatus",
     "MeasurementWindows",
+    "Milestone",
     "Move",
     "MoveKind",
+    "Participant",
+    "ParticipantRecord",
     "Phase",
     "PhaseChange",
     "PhaseInfo",
     "PiezoError",
+    "Placement",
+    "PlacementKind",
     "PolicyError",
+    "Portfolio",
     "Problem",
     "Response",
     "ScaleScore",
@@ -105,7 +154,9 @@ __all__ = [
     "SerializationError",
     "Setting",
     "Severity",
+    "SkillCatalogue",
     "Stay",
+    "Talent",
     "Trajectory",
     "TransitionError",
     "TransitionPolicy",
@@ -119,10 +170,21 @@ __all__ = [
     "instrument_schema",
     "instruments",
     "load_instrument",
+    "load_skill_catalogue",
+    "may_share",
+    "milestones_from",
     "phase_table",
+    "portfolio",
+    "portfolio_html",
+    "portfolio_markdown",
+    "pseudonym",
+    "pseudonymise",
     "schedule",
     "score",
+    "skill_catalogue",
     "to_dict",
     "to_json",
     "validate_events",
+    "validate_passport",
+    "validate_record",
 ]

@@ -19,9 +19,25 @@ from __future__ import annotations
 
 import datetime
 
+import attrs
 from hypothesis import strategies as st
 
+from piezomethod.consent import Consent, DataCategory
 from piezomethod.outcomes import Code, Instrument, Measurement, MeasurementMoment, Response
+from piezomethod.passport import (
+    Celebration,
+    Confirmer,
+    DevelopmentGoal,
+    DevelopmentPassport,
+    Evidence,
+    EvidenceKind,
+    GoalStatus,
+    Placement,
+    PlacementKind,
+    SkillCatalogue,
+    Talent,
+    milestones_from,
+)
 from piezomethod.phases import (
     Enrolment,
     Event,
@@ -34,8 +50,10 @@ from piezomethod.phases import (
     TransitionPolicy,
     classify_move,
 )
+from piezomethod.records import Gender, Participant, ParticipantRecord
 
 __all__ = [
+    "consents",
     "dates",
     "enrolments",
     "event_lists",
@@ -45,6 +63,9 @@ __all__ = [
     "measurements",
     "optional_texts",
     "participant_ids",
+    "participant_records",
+    "participants",
+    "passports",
     "phase_changes",
     "phases",
     "policies",
@@ -218,4 +239,188 @@ def measurements(
         moment=moments if moments is not None else st.sampled_from(MeasurementMoment),
         date=dates(),
         response=responses(instrument),
+    )
+
+
+def _free_text(canary: str | None) -> st.SearchStrategy[str]:
+    base = st.text(min_size=1, max_size=20).filter(lambda s: bool(s.strip()))
+    return base if canary is None else base.map(lambda s: f"{s} {canary}")
+
+
+@st.composite
+def passports(
+    draw: st.DrawFn,
+    *,
+    catalogue: SkillCatalogue,
+    participant_id: str = "p-1",
+    trajectory: Trajectory | None = None,
+    canary: str | None = None,
+) -> DevelopmentPassport:
+    """Passports that validate under ``catalogue``: at most three ranked talents with distinct
+    ranks, goals in every status with dates in order, placements with catalogue skills, and (given
+    a ``trajectory``) celebrations of its real milestones.
+
+    Every free-text field the participant or coach fills in (wishes, dreams, expectations,
+    talents, goal notes, evidence descriptions, placement tasks) contains ``canary`` when given,
+    so a test can check that none of it leaks.
+    """
+    skill_ids = [s.id for s in catalogue.skills]
+    text = _free_text(canary)
+    ranks = draw(st.lists(st.sampled_from([1, 2, 3]), unique=True, max_size=3))
+    talents = [
+        Talent(name=draw(text), rank=r, skill_id=draw(st.none() | st.sampled_from(skill_ids)))
+        for r in ranks
+    ]
+    talents += [Talent(name=draw(text)) for _ in range(draw(st.integers(0, 2)))]
+    goals = []
+    for n in range(draw(st.integers(0, 4))):
+        set_on = draw(dates(max_value=datetime.date(2030, 1, 1)))
+        goal = DevelopmentGoal(
+            id=f"g{n}",
+            skill_id=draw(st.sampled_from(skill_ids)),
+            phase=draw(phases()),
+            set_on=set_on,
+            note=draw(st.none() | text),
+        )
+        path = draw(
+            st.sampled_from(
+                [
+                    [],
+                    ["in_progress"],
+                    ["in_progress", "achieved"],
+                    ["dropped"],
+                    ["in_progress", "dropped"],
+                ]
+            )
+        )
+        day = set_on
+        for status in path:
+            day += datetime.timedelta(days=draw(st.integers(0, 300)))
+            evidence = []
+            if status == "achieved":
+                evidence = [
+                    Evidence(
+                        kind=draw(st.sampled_from(EvidenceKind)),
+                        confirmed_by=draw(st.sampled_from(Confirmer)),
+                        confirmed_on=day,
+                        description=draw(st.none() | text),
+                    )
+                ]
+            goal = goal.advance(GoalStatus(status), on=day, evidence=evidence)
+        goals.append(goal)
+    placements = []
+    for n in range(draw(st.integers(0, 3))):
+        start = draw(dates(max_value=datetime.date(2030, 1, 1)))
+        length = draw(st.none() | st.integers(0, 700))
+        end = None if length is None else start + datetime.timedelta(days=length)
+        placements.append(
+            Placement(
+                id=f"pl{n}",
+                kind=draw(st.sampled_from(PlacementKind)),
+                organisation=draw(
+                    st.sampled_from(["Kringloop", "Buurthuis De Kern", "Zorgcentrum"])
+                ),
+                phase=draw(phases()),
+                start=start,
+                end=end,
+                hours_per_week=draw(st.none() | st.integers(0, 40)),
+                tasks=draw(st.lists(text, max_size=2)),
+                skills=draw(st.lists(st.sampled_from(skill_ids), max_size=3, unique=True)),
+            )
+        )
+    celebrations = []
+    if trajectory is not None:
+        for milestone in milestones_from(trajectory, goals):
+            if draw(st.booleans()):
+                celebrations.append(Celebration(milestone_id=milestone.id, on=milestone.date))
+    return DevelopmentPassport(
+        participant_id=participant_id,
+        wishes=draw(st.lists(text, max_size=2)),
+        dreams=draw(st.lists(text, max_size=2)),
+        expectations=draw(st.lists(text, max_size=2)),
+        talents=talents,
+        goals=goals,
+        placements=placements,
+        celebrations=celebrations,
+    )
+
+
+@st.composite
+def consents(draw: st.DrawFn, *, participant_id: str = "p-1") -> Consent:
+    """Consents of ``participant_id``, some expiring, some withdrawn."""
+    given = draw(dates(max_value=datetime.date(2030, 1, 1)))
+    later = st.integers(0, 1500).map(lambda d: given + datetime.timedelta(days=d))
+    return Consent(
+        participant_id=participant_id,
+        recipient=draw(st.sampled_from(["employer", "partner-kringloop", "school"])),
+        purposes=draw(
+            st.frozensets(st.sampled_from(["sollicitatie", "plaatsing", "onderzoek"]), min_size=1)
+        ),
+        categories=draw(st.frozensets(st.sampled_from(DataCategory), min_size=1)),
+        given_on=given,
+        expires_on=draw(st.none() | later),
+        withdrawn_on=draw(st.none() | later),
+    )
+
+
+@st.composite
+def participants(
+    draw: st.DrawFn, *, participant_id: str = "p-1", canary: str | None = None
+) -> Participant:
+    """Participants; ``referrer`` and the open attributes carry ``canary`` when given."""
+    text = _free_text(canary)
+    return Participant(
+        id=participant_id,
+        birth_year=draw(st.none() | st.integers(1930, 2008)),
+        gender=draw(st.sampled_from(Gender)),
+        statushouder=draw(st.none() | st.booleans()),
+        municipality=draw(st.none() | st.sampled_from(["Zoetermeer", "Leiden", "Rijswijk"])),
+        organisation=draw(st.none() | st.just("Piëzo")),
+        referrer=draw(st.none() | text),
+        attributes=draw(
+            st.dictionaries(
+                st.sampled_from(["wijk", "notitie", "kinderen"]),
+                st.none() | text | st.integers(0, 9),
+                max_size=2,
+            )
+        ),
+    )
+
+
+@st.composite
+def participant_records(
+    draw: st.DrawFn,
+    *,
+    catalogue: SkillCatalogue,
+    instrument: Instrument,
+    participant_id: str = "p-1",
+    canary: str | None = None,
+) -> ParticipantRecord:
+    """Whole records: participant, a valid trajectory, measurements, a passport, consents."""
+    trajectory = draw(trajectories(participant_id=participant_id))
+    if canary is not None:
+        # put the canary in every reason and referrer of the history
+        events = [
+            attrs.evolve(e, referrer=f"verwijzer {canary}")
+            if isinstance(e, Enrolment)
+            else attrs.evolve(e, reason=f"reden {canary}")
+            for e in trajectory.events
+        ]
+        trajectory = Trajectory.from_events(participant_id, events)
+    return ParticipantRecord(
+        participant=draw(participants(participant_id=participant_id, canary=canary)),
+        trajectory=trajectory,
+        measurements=draw(
+            st.lists(measurements(instrument, participant_id=participant_id), max_size=3)
+        ),
+        passport=draw(
+            st.none()
+            | passports(
+                catalogue=catalogue,
+                participant_id=participant_id,
+                trajectory=trajectory,
+                canary=canary,
+            )
+        ),
+        consents=draw(st.lists(consents(participant_id=participant_id), max_size=2)),
     )

@@ -1,0 +1,189 @@
+"""Rendering for people: a portfolio as Markdown or as a standalone HTML page (JSON is
+:func:`piezomethod.serialization.to_json`). Everything is escaped; nothing is fetched.
+
+>>> from datetime import date
+>>> from piezomethod.consent import Portfolio
+>>> p = Portfolio(
+...     participant_id="p-1",
+...     recipient="employer",
+...     purpose="sollicitatie",
+...     lang="en",
+...     issued_on=date(2022, 10, 1),
+...     skills=(),
+...     placements=(),
+... )
+>>> print(portfolio_markdown(p).splitlines()[0])
+# Portfolio
+"""
+
+from __future__ import annotations
+
+import html
+
+from piezomethod.consent import Portfolio
+
+__all__ = ["portfolio_html", "portfolio_markdown"]
+
+_WORDS = {
+    "nl": {
+        "title": "Portfolio",
+        "for": "Voor",
+        "purpose": "Doel",
+        "issued": "Datum",
+        "skills": "Verworven vaardigheden",
+        "placements": "Plaatsingen",
+        "none": "Nog niets om te tonen.",
+        "skill": "Vaardigheid",
+        "category": "Soort",
+        "phase": "Fase",
+        "achieved": "Behaald op",
+        "evidence": "Bewijs",
+        "kind": "Soort plaatsing",
+        "organisation": "Organisatie",
+        "period": "Periode",
+        "hours": "Uur per week",
+        "practised": "Geoefende vaardigheden",
+        "ongoing": "loopt nog",
+        "confirmed": "bevestigd door",
+    },
+    "en": {
+        "title": "Portfolio",
+        "for": "For",
+        "purpose": "Purpose",
+        "issued": "Date",
+        "skills": "Skills acquired",
+        "placements": "Placements",
+        "none": "Nothing to show yet.",
+        "skill": "Skill",
+        "category": "Kind",
+        "phase": "Phase",
+        "achieved": "Achieved on",
+        "evidence": "Evidence",
+        "kind": "Kind of placement",
+        "organisation": "Organisation",
+        "period": "Period",
+        "hours": "Hours per week",
+        "practised": "Skills practised",
+        "ongoing": "ongoing",
+        "confirmed": "confirmed by",
+    },
+}
+
+
+def _rows(p: Portfolio) -> tuple[list[list[str]], list[list[str]]]:
+    w = _WORDS[p.lang]
+    skills = [
+        [
+            s.label,
+            s.category,
+            str(int(s.phase)),
+            s.achieved_on.isoformat(),
+            "; ".join(
+                f"{e.kind_label} ({w['confirmed']} {e.confirmed_by_label}, {e.confirmed_on})"
+                for e in s.evidence
+            ),
+        ]
+        for s in p.skills
+    ]
+    placements = [
+        [
+            pl.kind_label,
+            pl.organisation,
+            str(int(pl.phase)),
+            f"{pl.start} – {pl.end or w['ongoing']}",
+            "" if pl.hours_per_week is None else f"{pl.hours_per_week:g}",
+            ", ".join(pl.skills),
+        ]
+        for pl in p.placements
+    ]
+    return skills, placements
+
+
+def _md_escape(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def portfolio_markdown(p: Portfolio) -> str:
+    """The portfolio as Markdown, in the portfolio's language."""
+    w = _WORDS[p.lang]
+    skills, placements = _rows(p)
+    out = [
+        f"# {w['title']}",
+        "",
+        f"- {w['for']}: {_md_escape(p.recipient)}",
+        f"- {w['purpose']}: {_md_escape(p.purpose)}",
+        f"- {w['issued']}: {p.issued_on}",
+        "",
+    ]
+    for title, head, rows in (
+        (
+            w["skills"],
+            [w["skill"], w["category"], w["phase"], w["achieved"], w["evidence"]],
+            skills,
+        ),
+        (
+            w["placements"],
+            [w["kind"], w["organisation"], w["phase"], w["period"], w["hours"], w["practised"]],
+            placements,
+        ),
+    ):
+        out += [f"## {title}", ""]
+        if not rows:
+            out += [w["none"], ""]
+            continue
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        out += ["| " + " | ".join(_md_escape(c) for c in row) + " |" for row in rows]
+        out.append("")
+    return "\n".join(out)
+
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
+th,td{border:1px solid #ccc;padding:.4rem .6rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}
+"""
+
+
+def portfolio_html(p: Portfolio) -> str:
+    """The portfolio as one standalone HTML page (inline CSS, no scripts, nothing fetched)."""
+    w = _WORDS[p.lang]
+    e = html.escape
+    skills, placements = _rows(p)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{p.lang}"><head><meta charset="utf-8">',
+        f"<title>{e(w['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(w['title'])}</h1>",
+        "<dl>",
+        f"<dt>{e(w['for'])}</dt><dd>{e(p.recipient)}</dd>",
+        f"<dt>{e(w['purpose'])}</dt><dd>{e(p.purpose)}</dd>",
+        f"<dt>{e(w['issued'])}</dt><dd>{p.issued_on}</dd>",
+        "</dl>",
+    ]
+    for title, head, rows in (
+        (
+            w["skills"],
+            [w["skill"], w["category"], w["phase"], w["achieved"], w["evidence"]],
+            skills,
+        ),
+        (
+            w["placements"],
+            [w["kind"], w["organisation"], w["phase"], w["period"], w["hours"], w["practised"]],
+            placements,
+        ),
+    ):
+        parts.append(f"<h2>{e(title)}</h2>")
+        if not rows:
+            parts.append(f"<p>{e(w['none'])}</p>")
+            continue
+        parts.append(
+            "<table><thead><tr>"
+            + "".join(f"<th>{e(h)}</th>" for h in head)
+            + "</tr></thead><tbody>"
+        )
+        parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows]
+        parts.append("</tbody></table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
