@@ -1,0 +1,213 @@
+"""Participant records: consistency, round trip, validation, pseudonymised export."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from piezomethod.catalogues import skill_catalogue
+from piezomethod.consent import Consent
+from piezomethod.errors import FieldError, SerializationError
+from piezomethod.outcomes import Measurement, MeasurementMoment, Response
+from piezomethod.passport import (
+    DevelopmentGoal,
+    DevelopmentPassport,
+    Evidence,
+    GoalStatus,
+    Placement,
+    Talent,
+)
+from piezomethod.phases import Enrolment, Exit, PhaseChange, Trajectory, TransitionPolicy
+from piezomethod.records import (
+    Gender,
+    Participant,
+    ParticipantRecord,
+    pseudonymise,
+    validate_record,
+)
+from piezomethod.serialization import from_dict, from_json, to_dict, to_json
+
+D = datetime.date
+KEY = b"research key 2026, kept apart"
+
+
+def _record(pid: str = "p-1") -> ParticipantRecord:
+    trajectory = Trajectory.from_events(
+        pid,
+        [
+            Enrolment(date=D(2021, 1, 4), phase=1, referrer="wijkteam Noord"),
+            PhaseChange(date=D(2021, 11, 1), to_phase=3, reason="sprong na gesprek"),
+            Exit(date=D(2022, 6, 1), destination="paid_work", reason="baan bij de bakker"),
+        ],
+    )
+    goal = (
+        DevelopmentGoal(
+            id="g1", skill_id="op_tijd_komen", phase=1, set_on=D(2021, 2, 1), note="privé"
+        )
+        .advance(GoalStatus.IN_PROGRESS, on=D(2021, 2, 2))
+        .advance(
+            GoalStatus.ACHIEVED,
+            on=D(2021, 5, 1),
+            evidence=[
+                Evidence(
+                    kind="observation",
+                    confirmed_by="coach",
+                    confirmed_on=D(2021, 5, 1),
+                    description="privé",
+                )
+            ],
+        )
+    )
+    return ParticipantRecord(
+        participant=Participant(
+            id=pid,
+            birth_year=1979,
+            gender=Gender.WOMAN,
+            statushouder=True,
+            municipality="Zoetermeer",
+            referrer="huisarts",
+            attributes={"notitie": "woont bij zus", "kinderen": 3},
+        ),
+        trajectory=trajectory,
+        measurements=[
+            Measurement(
+                participant_id=pid,
+                moment=MeasurementMoment.ENTRY,
+                date=D(2021, 1, 10),
+                response=Response(
+                    instrument_id="cbs-geluk", instrument_version="1.0", answers={"geluk": 5}
+                ),
+            )
+        ],
+        passport=DevelopmentPassport(
+            participant_id=pid,
+            wishes=["kok worden"],
+            talents=[Talent(name="bakken", rank=1, skill_id="koken")],
+            goals=[goal],
+            placements=[
+                Placement(
+                    id="pl",
+                    kind="activity",
+                    organisation="Buurthuis",
+                    phase=1,
+                    start=D(2021, 1, 11),
+                    tasks=["taart bakken"],
+                )
+            ],
+        ),
+        consents=[
+            Consent(
+                participant_id=pid,
+                recipient="employer",
+                purposes={"sollicitatie"},
+                categories={"passport"},
+                given_on=D(2022, 1, 1),
+            )
+        ],
+    )
+
+
+def test_a_record_round_trips_through_json() -> None:
+    record = _record()
+    assert from_json(ParticipantRecord, to_json(record)) == record
+    assert to_dict(from_dict(ParticipantRecord, to_dict(record))) == to_dict(record)
+
+
+def test_the_trajectory_defaults_to_empty() -> None:
+    record = ParticipantRecord(participant=Participant(id="p-9"))
+    assert record.trajectory == Trajectory(participant_id="p-9")
+    assert record.id == "p-9"
+
+
+@pytest.mark.parametrize("part", ["trajectory", "measurements", "passport", "consents"])
+def test_every_part_must_belong_to_the_participant(part: str) -> None:
+    other = _record("p-2")
+    mine = _record()
+    kwargs: dict[str, Any] = {
+        name: getattr(mine, name)
+        for name in ["participant", "trajectory", "measurements", "passport", "consents"]
+    }
+    kwargs[part] = getattr(other, part)
+    with pytest.raises(FieldError) as info:
+        ParticipantRecord(**kwargs)
+    assert info.value.code == "participant_mismatch"
+    assert info.value.field is not None
+    assert info.value.field.startswith(part)
+
+
+@pytest.mark.parametrize(
+    ("kw", "code"),
+    [
+        ({"birth_year": 1850}, "invalid_year"),
+        ({"gender": "f"}, "unknown_gender"),
+        ({"statushouder": "ja"}, "wrong_type"),
+        ({"attributes": {"x": [1]}}, "wrong_type"),
+        ({"id": ""}, "blank_text"),
+    ],
+)
+def test_participants_fail_fast(kw: dict[str, Any], code: str) -> None:
+    base: dict[str, Any] = {"id": "p-1"}
+    base.update(kw)
+    with pytest.raises(FieldError) as info:
+        Participant(**base)
+    assert info.value.code == code
+
+
+def test_record_wire_errors_name_their_path() -> None:
+    wire = to_dict(_record())
+    wire["participant"]["birth_year"] = "1979"
+    wire["passport"]["goals"][0]["status"] = "klaar"
+    with pytest.raises(SerializationError) as info:
+        from_dict(ParticipantRecord, wire)
+    assert [p.path for p in info.value.problems] == [
+        "$.participant.birth_year",
+        "$.passport.goals[0].status",
+    ]
+
+
+def test_validate_record_combines_trajectory_and_passport() -> None:
+    record = _record()
+    assert validate_record(record, catalogue=skill_catalogue()) == []
+    issues = validate_record(record, policy=TransitionPolicy.strict(), catalogue=skill_catalogue())
+    assert [i.code for i in issues] == []  # the skip has a reason
+    bare = ParticipantRecord(
+        participant=record.participant,
+        trajectory=Trajectory.from_events(
+            "p-1",
+            [Enrolment(date=D(2021, 1, 4), phase=1), PhaseChange(date=D(2021, 2, 1), to_phase=3)],
+        ),
+    )
+    assert [i.code for i in validate_record(bare, policy=TransitionPolicy.strict())] == [
+        "reason_required"
+    ]
+
+
+def test_pseudonymise_drops_identifiers_and_free_text() -> None:
+    record = _record()
+    out = pseudonymise(record, key=KEY)
+    text = to_json(out)
+    for private in [
+        "p-1",
+        "wijkteam",
+        "sprong",
+        "bakker",
+        "huisarts",
+        "woont bij zus",
+        "kok worden",
+        "bakken",
+        "privé",
+        "taart",
+    ]:
+        assert private not in text, private
+    assert out.participant.birth_year == 1979
+    assert out.participant.attributes == {}
+    assert [type(e) for e in out.trajectory.events] == [type(e) for e in record.trajectory.events]
+    assert [e.date for e in out.trajectory.events] == [e.date for e in record.trajectory.events]
+    assert out.measurements[0].response == record.measurements[0].response
+    assert out.consents == ()
+    assert out.passport is not None
+    assert out.passport.goals[0].status is GoalStatus.ACHIEVED
+    assert pseudonymise(record, key=KEY) == out  # deterministic
+    assert pseudonymise(record, key=KEY + b"!").participant.id != out.participant.id
