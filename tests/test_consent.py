@@ -242,6 +242,9 @@ def test_pseudonyms() -> None:
 
 def test_a_pseudonym_never_contains_the_id_even_when_the_digest_would() -> None:
     key = b"0123456789abcdef"
-    # one-character ids drawn from the pseudonym's own alphabet force the fallback sequence
-    for participant_id in "0123456789abcdef":
-        assert participant_id not in pseudonym(participant_id, key=key)
+    # one-character ids from the pseudonym's own alphabet force the fallback sequence; ids
+    # like "p" or "s-" once hung forever against a fixed "ps-" prefix
+    for participant_id in [*"0123456789abcdef", "p", "s", "-", "ps-", "s-"]:
+        found = pseudonym(participant_id, key=key)
+        assert participant_id not in found
+        assert len(found) == 32

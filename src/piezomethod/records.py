@@ -10,8 +10,8 @@ measurements, development passport and consents. Every part must belong to the s
 >>> record = ParticipantRecord(participant=p, trajectory=t)
 >>> record.trajectory.current_phase
 <Phase.ACTIVITIES: 1>
->>> pseudonymise(record, key=b"a research key, kept secret").participant.id.startswith("ps-")
-True
+>>> len(pseudonymise(record, key=b"a research key, kept secret").participant.id)
+32
 """
 
 from __future__ import annotations

@@ -376,7 +376,8 @@ def participants(
         statushouder=draw(st.none() | st.booleans()),
         municipality=draw(st.none() | st.sampled_from(["Zoetermeer", "Leiden", "Rijswijk"])),
         organisation=draw(st.none() | st.just("Piëzo")),
-        referrer=draw(st.none() | text),
+        # with a canary the referrer always carries it, so every record holds some free text
+        referrer=draw(text if canary is not None else st.none() | text),
         attributes=draw(
             st.dictionaries(
                 st.sampled_from(["wijk", "notitie", "kinderen"]),
