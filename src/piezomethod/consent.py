@@ -41,10 +41,10 @@ import enum
 import hashlib
 import hmac
 from collections.abc import Iterable
-from typing import Any
 
 import attrs
 
+from piezomethod._checks import check_date, check_optional_date, check_text, require_date
 from piezomethod.errors import ConsentError, FieldError
 from piezomethod.passport import (
     Confirmer,
@@ -55,7 +55,7 @@ from piezomethod.passport import (
     SkillCatalogue,
     label,
 )
-from piezomethod.phases import Lang, Phase, _check_date
+from piezomethod.phases import Lang, Phase
 
 __all__ = [
     "Consent",
@@ -80,13 +80,6 @@ class DataCategory(enum.StrEnum):
     """Questionnaire answers and scores (health answers are special-category data)."""
     TRAJECTORY = "trajectory"
     """The history of phases, entries and exits."""
-
-
-def _check_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise FieldError(
-            f"{attribute.name} must be a non-blank string", code="blank_text", field=attribute.name
-        )
 
 
 def _purposes(values: Iterable[str]) -> frozenset[str]:
@@ -126,21 +119,19 @@ class Consent:
     ``recipient`` is an organisation id or a category of recipient such as ``"employer"``.
     """
 
-    participant_id: str = attrs.field(validator=_check_text)
-    recipient: str = attrs.field(validator=_check_text)
+    participant_id: str = attrs.field(validator=check_text)
+    recipient: str = attrs.field(validator=check_text)
     purposes: frozenset[str] = attrs.field(converter=_purposes)
     categories: frozenset[DataCategory] = attrs.field(converter=_categories)
-    given_on: datetime.date = attrs.field(validator=_check_date)
-    expires_on: datetime.date | None = None
-    withdrawn_on: datetime.date | None = None
+    given_on: datetime.date = attrs.field(validator=check_date)
+    expires_on: datetime.date | None = attrs.field(default=None, validator=check_optional_date)
+    withdrawn_on: datetime.date | None = attrs.field(default=None, validator=check_optional_date)
 
     def __attrs_post_init__(self) -> None:
         for name in ("expires_on", "withdrawn_on"):
             value = getattr(self, name)
-            if value is not None:
-                _check_date(None, getattr(attrs.fields(Consent), name), value)
-                if value < self.given_on:
-                    raise FieldError(f"{name} is before given_on", code="date_order", field=name)
+            if value is not None and value < self.given_on:
+                raise FieldError(f"{name} is before given_on", code="date_order", field=name)
 
     def valid_on(self, day: datetime.date) -> bool:
         """Whether the consent is in force on ``day``."""
@@ -179,7 +170,7 @@ def may_share(
 ) -> bool:
     """Whether any consent allows sharing ``category`` with ``recipient`` for ``purpose`` on
     ``on``. A consent names either the recipient itself or its ``recipient_category``."""
-    _check_date(None, attrs.fields(Consent).given_on, on)
+    require_date(on, "on")
     return any(
         c.covers(
             recipient=recipient,

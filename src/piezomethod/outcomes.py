@@ -43,6 +43,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from piezomethod._checks import as_tuple, require_date, to_enum
 from piezomethod.errors import FieldError, InstrumentError, Problem, ScoringError
 from piezomethod.phases import Enrolment, Exit, Lang, Phase, PhaseChange, Trajectory
 
@@ -133,30 +134,12 @@ class Aggregation(enum.StrEnum):
     MEAN = "mean"
 
 
-def _as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
-    # Typed loosely on purpose: mypy's attrs plugin cannot carry a TypeVar through a converter.
-    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
-        raise FieldError("expected a sequence", code="wrong_type")
-    return tuple(values)
-
-
 def _domain(value: OutcomeDomain | str) -> OutcomeDomain:
-    try:
-        return OutcomeDomain(value)
-    except ValueError:
-        allowed = ", ".join(d.value for d in OutcomeDomain)
-        raise FieldError(
-            f"domain must be one of: {allowed}", code="unknown_domain", field="domain"
-        ) from None
+    return to_enum(OutcomeDomain, value, "domain")
 
 
 def _aggregation(value: Aggregation | str) -> Aggregation:
-    try:
-        return Aggregation(value)
-    except ValueError:
-        raise FieldError(
-            "aggregation must be 'sum' or 'mean'", code="unknown_aggregation", field="aggregation"
-        ) from None
+    return to_enum(Aggregation, value, "aggregation")
 
 
 @attrs.frozen(kw_only=True)
@@ -176,7 +159,7 @@ class ResponseScale:
     """A set of answer options shared by items (``frequentie6``, ``ja_nee``, ``cefr``, ...)."""
 
     id: str
-    options: tuple[Option, ...] = attrs.field(converter=_as_tuple)
+    options: tuple[Option, ...] = attrs.field(converter=as_tuple)
     ordered: bool = True
 
     def option(self, code: Code) -> Option | None:
@@ -256,7 +239,7 @@ class Interpretation:
 
     id: str
     source: str
-    bands: tuple[Band, ...] = attrs.field(converter=_as_tuple)
+    bands: tuple[Band, ...] = attrs.field(converter=as_tuple)
 
     def band(self, value: Fraction | Number) -> Band | None:
         """The band ``value`` falls in (None if outside every band)."""
@@ -275,13 +258,13 @@ class Scale:
 
     id: str
     label: Text
-    items: tuple[ScaleItem, ...] = attrs.field(converter=_as_tuple)
+    items: tuple[ScaleItem, ...] = attrs.field(converter=as_tuple)
     aggregation: Aggregation = attrs.field(default=Aggregation.SUM, converter=_aggregation)
     min_answered: int | None = None
     prorate_min: int | None = None
     transform: Transform = Transform()
     higher_is_better: bool = True
-    interpretations: tuple[Interpretation, ...] = attrs.field(default=(), converter=_as_tuple)
+    interpretations: tuple[Interpretation, ...] = attrs.field(default=(), converter=as_tuple)
 
     @property
     def required(self) -> int:
@@ -305,7 +288,7 @@ class Criterion:
     """Holds when the answer to ``item`` is one of ``codes``."""
 
     item: str
-    codes: tuple[Code, ...] = attrs.field(converter=_as_tuple)
+    codes: tuple[Code, ...] = attrs.field(converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -314,7 +297,7 @@ class Rung:
 
     value: int
     label: Text
-    criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=_as_tuple)
+    criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -328,7 +311,7 @@ class Indicator:
     id: str
     label: Text
     rule: Literal["highest_rung"] = "highest_rung"
-    rungs: tuple[Rung, ...] = attrs.field(default=(), converter=_as_tuple)
+    rungs: tuple[Rung, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -346,10 +329,10 @@ class Instrument:
     source: str
     licence: str
     reconstructed: bool
-    items: tuple[Item, ...] = attrs.field(converter=_as_tuple)
-    response_scales: tuple[ResponseScale, ...] = attrs.field(converter=_as_tuple)
-    scales: tuple[Scale, ...] = attrs.field(default=(), converter=_as_tuple)
-    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=_as_tuple)
+    items: tuple[Item, ...] = attrs.field(converter=as_tuple)
+    response_scales: tuple[ResponseScale, ...] = attrs.field(converter=as_tuple)
+    scales: tuple[Scale, ...] = attrs.field(default=(), converter=as_tuple)
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=as_tuple)
     notes: Text | None = None
     # Per scale, per item: answer (type, code) -> value. Derived once, when built.
     _values: Mapping[str, tuple[Mapping[tuple[type, Code], Fraction], ...]] = attrs.field(
@@ -1047,7 +1030,7 @@ def compliance(
     this participant (and of ``instrument_id``, if given) taken on or before ``as_of`` count.
     Adding a measurement never lowers the response rate.
     """
-    _require_as_of(as_of)
+    require_date(as_of, "as_of")
     due = schedule(trajectory, as_of=as_of, windows=windows)
     mine = sorted(
         (
@@ -1092,8 +1075,3 @@ def compliance(
         moments=tuple(statuses),
         unmatched=tuple(m for n, m in enumerate(mine) if n not in used),
     )
-
-
-def _require_as_of(value: object) -> None:
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise FieldError("as_of must be a datetime.date", code="invalid_date", field="as_of")

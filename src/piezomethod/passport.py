@@ -24,13 +24,22 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
+from piezomethod._checks import (
+    as_tuple,
+    check_date,
+    check_optional_date,
+    check_optional_text,
+    check_text,
+    texts,
+    to_enum,
+)
 from piezomethod.errors import FieldError, Issue, Severity
 from piezomethod.outcomes import Text
-from piezomethod.phases import Lang, MoveKind, Phase, Trajectory, _as_phase, _check_date
+from piezomethod.phases import Lang, MoveKind, Phase, Trajectory, _as_phase
 
 __all__ = [
     "DEFAULT_PLACEMENT_PHASES",
@@ -55,46 +64,6 @@ __all__ = [
 ]
 
 
-_E = TypeVar("_E", bound=enum.StrEnum)
-
-
-def _check_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise FieldError(
-            f"{attribute.name} must be a non-blank string", code="blank_text", field=attribute.name
-        )
-
-
-def _check_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _check_text(instance, attribute, value)
-
-
-def _texts(values: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise FieldError("expected a list of texts", code="wrong_type")
-    found = tuple(values)
-    if not all(isinstance(v, str) and v.strip() for v in found):
-        raise FieldError("every text in the list must be a non-blank string", code="blank_text")
-    return found
-
-
-def _items(values: Iterable[Any]) -> tuple[Any, ...]:
-    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
-        raise FieldError("expected a sequence", code="wrong_type")
-    return tuple(values)
-
-
-def _to_enum(cls: type[_E], value: str, field: str) -> _E:
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in cls)
-        raise FieldError(
-            f"{field} must be one of: {allowed}", code=f"unknown_{field}", field=field
-        ) from None
-
-
 def _phase(value: Phase | int) -> Phase:
     return _as_phase(value, "phase")
 
@@ -108,7 +77,7 @@ def _phase(value: Phase | int) -> Phase:
 class SkillCategory:
     """A group of skills (employee skills, practical, the four kinds of soft skills, ...)."""
 
-    id: str = attrs.field(validator=_check_text)
+    id: str = attrs.field(validator=check_text)
     label: Text
     source: str = ""
 
@@ -117,8 +86,8 @@ class SkillCategory:
 class Skill:
     """One skill with a stable id, a category and a bilingual label."""
 
-    id: str = attrs.field(validator=_check_text)
-    category: str = attrs.field(validator=_check_text)
+    id: str = attrs.field(validator=check_text)
+    category: str = attrs.field(validator=check_text)
     label: Text
 
 
@@ -130,12 +99,12 @@ class SkillCatalogue:
     exists in both is refused, never silently overwritten.
     """
 
-    id: str = attrs.field(validator=_check_text)
-    version: str = attrs.field(validator=_check_text)
+    id: str = attrs.field(validator=check_text)
+    version: str = attrs.field(validator=check_text)
     title: Text
     source: str
-    categories: tuple[SkillCategory, ...] = attrs.field(converter=_items)
-    skills: tuple[Skill, ...] = attrs.field(converter=_items)
+    categories: tuple[SkillCategory, ...] = attrs.field(converter=as_tuple)
+    skills: tuple[Skill, ...] = attrs.field(converter=as_tuple)
     notes: Text | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -219,9 +188,9 @@ class Talent:
     ``skill_id`` optionally links it to the catalogue.
     """
 
-    name: str = attrs.field(validator=_check_text)
+    name: str = attrs.field(validator=check_text)
     rank: int | None = attrs.field(default=None, validator=_check_rank)
-    skill_id: str | None = attrs.field(default=None, validator=_check_optional_text)
+    skill_id: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 class GoalStatus(enum.StrEnum):
@@ -284,15 +253,15 @@ def label(value: enum.StrEnum, *, lang: Lang = "nl") -> str:
 
 
 def _evidence_kind(value: EvidenceKind | str) -> EvidenceKind:
-    return _to_enum(EvidenceKind, value, "kind")
+    return to_enum(EvidenceKind, value, "kind")
 
 
 def _confirmer(value: Confirmer | str) -> Confirmer:
-    return _to_enum(Confirmer, value, "confirmed_by")
+    return to_enum(Confirmer, value, "confirmed_by")
 
 
 def _goal_status(value: GoalStatus | str) -> GoalStatus:
-    return _to_enum(GoalStatus, value, "status")
+    return to_enum(GoalStatus, value, "status")
 
 
 @attrs.frozen(kw_only=True)
@@ -305,8 +274,8 @@ class Evidence:
 
     kind: EvidenceKind = attrs.field(converter=_evidence_kind)
     confirmed_by: Confirmer = attrs.field(converter=_confirmer)
-    confirmed_on: datetime.date = attrs.field(validator=_check_date)
-    description: str | None = attrs.field(default=None, validator=_check_optional_text)
+    confirmed_on: datetime.date = attrs.field(validator=check_date)
+    description: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 def _check_goal(goal: DevelopmentGoal) -> None:
@@ -340,18 +309,16 @@ class DevelopmentGoal:
     never shared.
     """
 
-    id: str = attrs.field(validator=_check_text)
-    skill_id: str = attrs.field(validator=_check_text)
+    id: str = attrs.field(validator=check_text)
+    skill_id: str = attrs.field(validator=check_text)
     phase: Phase = attrs.field(converter=_phase)
-    set_on: datetime.date = attrs.field(validator=_check_date)
+    set_on: datetime.date = attrs.field(validator=check_date)
     status: GoalStatus = attrs.field(default=GoalStatus.PLANNED, converter=_goal_status)
-    achieved_on: datetime.date | None = attrs.field(default=None)
-    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_items)
-    note: str | None = attrs.field(default=None, validator=_check_optional_text)
+    achieved_on: datetime.date | None = attrs.field(default=None, validator=check_optional_date)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=as_tuple)
+    note: str | None = attrs.field(default=None, validator=check_optional_text)
 
     def __attrs_post_init__(self) -> None:
-        if self.achieved_on is not None:
-            _check_date(None, attrs.fields(DevelopmentGoal).achieved_on, self.achieved_on)
         _check_goal(self)
 
     def advance(
@@ -418,7 +385,7 @@ sources; 2-4 is this library's reading. A mismatch is a warning: the method allo
 
 
 def _placement_kind(value: PlacementKind | str) -> PlacementKind:
-    return _to_enum(PlacementKind, value, "kind")
+    return to_enum(PlacementKind, value, "kind")
 
 
 def _check_hours(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -438,21 +405,19 @@ class Placement:
     coach and is never shared; a portfolio shows ``skills`` (catalogue ids) instead.
     """
 
-    id: str = attrs.field(validator=_check_text)
+    id: str = attrs.field(validator=check_text)
     kind: PlacementKind = attrs.field(converter=_placement_kind)
-    organisation: str = attrs.field(validator=_check_text)
+    organisation: str = attrs.field(validator=check_text)
     phase: Phase = attrs.field(converter=_phase)
-    start: datetime.date = attrs.field(validator=_check_date)
-    end: datetime.date | None = None
+    start: datetime.date = attrs.field(validator=check_date)
+    end: datetime.date | None = attrs.field(default=None, validator=check_optional_date)
     hours_per_week: float | None = attrs.field(default=None, validator=_check_hours)
-    tasks: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    skills: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    tasks: tuple[str, ...] = attrs.field(default=(), converter=texts)
+    skills: tuple[str, ...] = attrs.field(default=(), converter=texts)
 
     def __attrs_post_init__(self) -> None:
-        if self.end is not None:
-            _check_date(None, attrs.fields(Placement).end, self.end)
-            if self.end < self.start:
-                raise FieldError("end is before start", code="end_before_start", field="end")
+        if self.end is not None and self.end < self.start:
+            raise FieldError("end is before start", code="end_before_start", field="end")
 
 
 # --------------------------------------------------------------------------------------------
@@ -484,8 +449,8 @@ class Milestone:
 class Celebration:
     """That (and when) a milestone was celebrated with the participant."""
 
-    milestone_id: str = attrs.field(validator=_check_text)
-    on: datetime.date = attrs.field(validator=_check_date)
+    milestone_id: str = attrs.field(validator=check_text)
+    on: datetime.date = attrs.field(validator=check_date)
 
 
 def milestones_from(
@@ -550,14 +515,14 @@ class DevelopmentPassport:
     Check a whole passport with :func:`validate_passport`.
     """
 
-    participant_id: str = attrs.field(validator=_check_text)
-    wishes: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    dreams: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    expectations: tuple[str, ...] = attrs.field(default=(), converter=_texts)
-    talents: tuple[Talent, ...] = attrs.field(default=(), converter=_items)
-    goals: tuple[DevelopmentGoal, ...] = attrs.field(default=(), converter=_items)
-    placements: tuple[Placement, ...] = attrs.field(default=(), converter=_items)
-    celebrations: tuple[Celebration, ...] = attrs.field(default=(), converter=_items)
+    participant_id: str = attrs.field(validator=check_text)
+    wishes: tuple[str, ...] = attrs.field(default=(), converter=texts)
+    dreams: tuple[str, ...] = attrs.field(default=(), converter=texts)
+    expectations: tuple[str, ...] = attrs.field(default=(), converter=texts)
+    talents: tuple[Talent, ...] = attrs.field(default=(), converter=as_tuple)
+    goals: tuple[DevelopmentGoal, ...] = attrs.field(default=(), converter=as_tuple)
+    placements: tuple[Placement, ...] = attrs.field(default=(), converter=as_tuple)
+    celebrations: tuple[Celebration, ...] = attrs.field(default=(), converter=as_tuple)
 
     @property
     def top_talents(self) -> tuple[Talent, ...]:

@@ -47,6 +47,14 @@ from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
+from piezomethod._checks import (
+    check_date,
+    check_optional_text,
+    check_text,
+    require_date,
+    require_text,
+    to_enum,
+)
 from piezomethod.errors import (
     FieldError,
     FieldTypeError,
@@ -348,33 +356,6 @@ _DESTINATION_LABELS: dict[ExitDestination, tuple[str, str]] = {
 }
 
 
-def _require_date(value: object, field: str) -> None:
-    # A datetime is a date subclass; the model holds calendar dates only, never datetimes.
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise FieldTypeError(
-            f"{field} must be a datetime.date (not a datetime or a string)",
-            code="invalid_date",
-            field=field,
-        )
-
-
-def _check_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    _require_date(value, attribute.name)
-
-
-def _check_optional_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise FieldTypeError(f"{attribute.name} must be a string or None", field=attribute.name)
-    if not value.strip():
-        raise FieldError(
-            f"{attribute.name} must not be blank; use None when there is none",
-            code="blank_text",
-            field=attribute.name,
-        )
-
-
 def _convert_phase(value: Phase | int) -> Phase:
     return _as_phase(value, "phase")
 
@@ -384,15 +365,7 @@ def _convert_to_phase(value: Phase | int) -> Phase:
 
 
 def _convert_destination(value: ExitDestination | str) -> ExitDestination:
-    if isinstance(value, ExitDestination):
-        return value
-    if not isinstance(value, str):
-        raise FieldTypeError("destination must be an ExitDestination", field="destination")
-    try:
-        return ExitDestination(value)
-    except ValueError:
-        msg = "destination must be one of: " + ", ".join(d.value for d in ExitDestination)
-        raise FieldError(msg, code="unknown_destination", field="destination") from None
+    return to_enum(ExitDestination, value, "destination")
 
 
 @attrs.frozen(kw_only=True)
@@ -403,27 +376,27 @@ class Enrolment:
     manager); it is optional.
     """
 
-    date: datetime.date = attrs.field(validator=_check_date)
+    date: datetime.date = attrs.field(validator=check_date)
     phase: Phase = attrs.field(converter=_convert_phase)
-    referrer: str | None = attrs.field(default=None, validator=_check_optional_text)
+    referrer: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
 class PhaseChange:
     """A participant moves to ``to_phase`` (forward, skipping, or back). ``reason`` is free text."""
 
-    date: datetime.date = attrs.field(validator=_check_date)
+    date: datetime.date = attrs.field(validator=check_date)
     to_phase: Phase = attrs.field(converter=_convert_to_phase)
-    reason: str | None = attrs.field(default=None, validator=_check_optional_text)
+    reason: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 @attrs.frozen(kw_only=True)
 class Exit:
     """A participant leaves the method (*uitstroom*) towards ``destination``."""
 
-    date: datetime.date = attrs.field(validator=_check_date)
+    date: datetime.date = attrs.field(validator=check_date)
     destination: ExitDestination = attrs.field(converter=_convert_destination)
-    reason: str | None = attrs.field(default=None, validator=_check_optional_text)
+    reason: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
 Event: TypeAlias = Enrolment | PhaseChange | Exit
@@ -558,19 +531,7 @@ def _kind_set(values: Iterable[MoveKind | str]) -> frozenset[MoveKind]:
 
 
 def _convert_severity(value: Severity | str) -> Severity:
-    try:
-        return Severity(value)
-    except ValueError:
-        raise FieldError(
-            "severity must be 'error' or 'warning'", code="unknown_severity", field="severity"
-        ) from None
-
-
-def _check_name(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise FieldError(
-            f"{attribute.name} must be a non-empty string", code="blank_text", field=attribute.name
-        )
+    return to_enum(Severity, value, "severity")
 
 
 @attrs.frozen(kw_only=True)
@@ -596,7 +557,7 @@ class TransitionPolicy:
     (False, True)
     """
 
-    name: str = attrs.field(validator=_check_name)
+    name: str = attrs.field(validator=check_text)
     entry_phases: frozenset[Phase] = attrs.field(default=_ALL_PHASES, converter=_phase_set)
     exit_phases: frozenset[Phase] = attrs.field(default=_ALL_PHASES, converter=_phase_set)
     moves: frozenset[tuple[Phase, Phase]] = attrs.field(default=_ALL_MOVES, converter=_move_set)
@@ -906,7 +867,7 @@ def _span(
     start: datetime.date, end: datetime.date | None, as_of: datetime.date | None
 ) -> datetime.timedelta:
     if as_of is not None:
-        _require_date(as_of, "as_of")
+        require_date(as_of, "as_of")
         stop = as_of if end is None else min(end, as_of)
     elif end is None:
         raise FieldError(
@@ -944,21 +905,6 @@ class Episode:
         return _span(self.start, self.end, as_of)
 
 
-def _require_participant_id(value: object) -> None:
-    if not isinstance(value, str):
-        raise FieldTypeError("participant_id must be a string", field="participant_id")
-    if not value.strip():
-        raise FieldError(
-            "participant_id must not be blank", code="blank_text", field="participant_id"
-        )
-
-
-def _check_participant_id(
-    _instance: object, _attribute: attrs.Attribute[Any], value: object
-) -> None:
-    _require_participant_id(value)
-
-
 def _to_event_tuple(events: Iterable[Event]) -> tuple[Event, ...]:
     if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
         raise FieldTypeError("events must be a sequence of events", field="events")
@@ -993,7 +939,7 @@ class Trajectory:
     337
     """
 
-    participant_id: str = attrs.field(validator=_check_participant_id)
+    participant_id: str = attrs.field(validator=check_text)
     events: tuple[Event, ...] = attrs.field(
         default=(), converter=_to_event_tuple, validator=_check_history
     )
@@ -1016,7 +962,7 @@ class Trajectory:
     ) -> Trajectory:
         """Build a trajectory from a whole history, or raise ``TransitionError`` with every
         error that :func:`validate_events` reports for it."""
-        _require_participant_id(participant_id)
+        require_text(participant_id, "participant_id")
         found = _to_event_tuple(events)
         errors = [
             i
@@ -1142,14 +1088,14 @@ class Trajectory:
 
     def phase_on(self, day: datetime.date) -> Phase | None:
         """The phase at the end of ``day`` (after that day's events); None when not enrolled."""
-        _require_date(day, "day")
+        require_date(day, "day")
         position = bisect.bisect_right(self.events, day, key=lambda e: e.date)
         return _phase_after(self.events[position - 1]) if position else None
 
     def time_in_phase(self, phase: Phase, *, as_of: datetime.date) -> datetime.timedelta:
         """Total time spent in ``phase`` up to ``as_of``, over every stay and episode."""
         target = _as_phase(phase, "phase")
-        _require_date(as_of, "as_of")
+        require_date(as_of, "as_of")
         return sum(
             (s.duration(as_of=as_of) for s in self.stays() if s.phase == target),
             datetime.timedelta(0),

@@ -17,12 +17,13 @@ measurements, development passport and consents. Every part must belong to the s
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import attrs
 
+from piezomethod._checks import as_tuple, check_optional_text, check_text, to_enum
 from piezomethod.consent import Consent, pseudonym
 from piezomethod.errors import FieldError, Issue
 from piezomethod.outcomes import Measurement
@@ -51,18 +52,6 @@ class Gender(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-def _check_id(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise FieldError(
-            f"{attribute.name} must be a non-blank string", code="blank_text", field=attribute.name
-        )
-
-
-def _check_optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None:
-        _check_id(instance, attribute, value)
-
-
 def _check_birth_year(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if value is None:
         return
@@ -82,13 +71,7 @@ def _check_flag(_instance: object, attribute: attrs.Attribute[Any], value: objec
 
 
 def _gender(value: Gender | str) -> Gender:
-    try:
-        return Gender(value)
-    except ValueError:
-        allowed = ", ".join(g.value for g in Gender)
-        raise FieldError(
-            f"gender must be one of: {allowed}", code="unknown_gender", field="gender"
-        ) from None
+    return to_enum(Gender, value, "gender")
 
 
 def _attributes(values: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
@@ -116,22 +99,16 @@ class Participant:
     drop it whole, since the library cannot know what it contains.
     """
 
-    id: str = attrs.field(validator=_check_id)
+    id: str = attrs.field(validator=check_text)
     birth_year: int | None = attrs.field(default=None, validator=_check_birth_year)
     gender: Gender = attrs.field(default=Gender.UNKNOWN, converter=_gender)
     statushouder: bool | None = attrs.field(default=None, validator=_check_flag)
-    municipality: str | None = attrs.field(default=None, validator=_check_optional_text)
-    organisation: str | None = attrs.field(default=None, validator=_check_optional_text)
-    referrer: str | None = attrs.field(default=None, validator=_check_optional_text)
+    municipality: str | None = attrs.field(default=None, validator=check_optional_text)
+    organisation: str | None = attrs.field(default=None, validator=check_optional_text)
+    referrer: str | None = attrs.field(default=None, validator=check_optional_text)
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=_attributes, hash=False
     )
-
-
-def _items(values: Iterable[Any]) -> tuple[Any, ...]:
-    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
-        raise FieldError("expected a sequence", code="wrong_type")
-    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -144,9 +121,9 @@ class ParticipantRecord:
 
     participant: Participant
     trajectory: Trajectory = attrs.field()
-    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_items)
+    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=as_tuple)
     passport: DevelopmentPassport | None = None
-    consents: tuple[Consent, ...] = attrs.field(default=(), converter=_items)
+    consents: tuple[Consent, ...] = attrs.field(default=(), converter=as_tuple)
 
     @trajectory.default
     def _empty_trajectory(self) -> Trajectory:
