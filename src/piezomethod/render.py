@@ -70,7 +70,8 @@ _WORDS = {
 }
 
 
-def _rows(p: Portfolio) -> tuple[list[list[str]], list[list[str]]]:
+def _sections(p: Portfolio) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The portfolio's tables, each a title, a header row and the rows, in its language."""
     w = _WORDS[p.lang]
     skills = [
         [
@@ -96,26 +97,7 @@ def _rows(p: Portfolio) -> tuple[list[list[str]], list[list[str]]]:
         ]
         for pl in p.placements
     ]
-    return skills, placements
-
-
-def _md_escape(text: str) -> str:
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
-
-
-def portfolio_markdown(p: Portfolio) -> str:
-    """The portfolio as Markdown, in the portfolio's language."""
-    w = _WORDS[p.lang]
-    skills, placements = _rows(p)
-    out = [
-        f"# {w['title']}",
-        "",
-        f"- {w['for']}: {_md_escape(p.recipient)}",
-        f"- {w['purpose']}: {_md_escape(p.purpose)}",
-        f"- {w['issued']}: {p.issued_on}",
-        "",
-    ]
-    for title, head, rows in (
+    return [
         (
             w["skills"],
             [w["skill"], w["category"], w["phase"], w["achieved"], w["evidence"]],
@@ -126,7 +108,25 @@ def portfolio_markdown(p: Portfolio) -> str:
             [w["kind"], w["organisation"], w["phase"], w["period"], w["hours"], w["practised"]],
             placements,
         ),
-    ):
+    ]
+
+
+def _md_escape(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def portfolio_markdown(p: Portfolio) -> str:
+    """The portfolio as Markdown, in the portfolio's language."""
+    w = _WORDS[p.lang]
+    out = [
+        f"# {w['title']}",
+        "",
+        f"- {w['for']}: {_md_escape(p.recipient)}",
+        f"- {w['purpose']}: {_md_escape(p.purpose)}",
+        f"- {w['issued']}: {p.issued_on}",
+        "",
+    ]
+    for title, head, rows in _sections(p):
         out += [f"## {title}", ""]
         if not rows:
             out += [w["none"], ""]
@@ -150,7 +150,6 @@ def portfolio_html(p: Portfolio) -> str:
     """The portfolio as one standalone HTML page (inline CSS, no scripts, nothing fetched)."""
     w = _WORDS[p.lang]
     e = html.escape
-    skills, placements = _rows(p)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{p.lang}"><head><meta charset="utf-8">',
@@ -162,18 +161,7 @@ def portfolio_html(p: Portfolio) -> str:
         f"<dt>{e(w['issued'])}</dt><dd>{p.issued_on}</dd>",
         "</dl>",
     ]
-    for title, head, rows in (
-        (
-            w["skills"],
-            [w["skill"], w["category"], w["phase"], w["achieved"], w["evidence"]],
-            skills,
-        ),
-        (
-            w["placements"],
-            [w["kind"], w["organisation"], w["phase"], w["period"], w["hours"], w["practised"]],
-            placements,
-        ),
-    ):
+    for title, head, rows in _sections(p):
         parts.append(f"<h2>{e(title)}</h2>")
         if not rows:
             parts.append(f"<p>{e(w['none'])}</p>")
