@@ -1,4 +1,5 @@
-"""The built-in skills catalogue, and loading an organisation's own extension catalogue.
+"""The shipped catalogues: skills (extensible with an organisation's own) and the working
+mechanisms framework.
 
 >>> cat = skill_catalogue()
 >>> cat.skill("op_tijd_komen").label.en
@@ -15,10 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from piezomethod.mechanisms import MechanismFramework
 from piezomethod.passport import SkillCatalogue
 from piezomethod.serialization import from_dict, from_json
 
-__all__ = ["load_skill_catalogue", "skill_catalogue"]
+__all__ = ["load_skill_catalogue", "mechanisms", "skill_catalogue"]
 
 
 @functools.cache
@@ -39,3 +41,10 @@ def load_skill_catalogue(source: str | Path | bytes | Mapping[str, Any]) -> Skil
     ):
         return from_json(SkillCatalogue, Path(source).read_bytes())
     return from_json(SkillCatalogue, source)
+
+
+@functools.cache
+def mechanisms() -> MechanismFramework:
+    """The built-in framework: the six working mechanisms and the organisation checklist."""
+    text = (resources.files("piezomethod") / "data" / "mechanisms.json").read_bytes()
+    return from_json(MechanismFramework, text)

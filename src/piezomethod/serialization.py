@@ -68,6 +68,7 @@ from piezomethod.errors import (
     Severity,
     TransitionError,
 )
+from piezomethod.mechanisms import Answer, Assessment, Level, MechanismFramework
 from piezomethod.outcomes import (
     Aggregation,
     Instrument,
@@ -133,6 +134,8 @@ _TOP_LEVEL: Final = (
     Portfolio,
     Participant,
     ParticipantRecord,
+    MechanismFramework,
+    Assessment,
 )
 
 # Older wire versions map to a function that upgrades a dict by one version. Version 1 is the
@@ -393,6 +396,8 @@ def _make_converter() -> cattrs.Converter:
         MilestoneKind,
         DataCategory,
         Gender,
+        Level,
+        Answer,
     ):
         conv.register_structure_hook(enum_cls, _str_enum_hook(enum_cls))
         conv.register_unstructure_hook(enum_cls, lambda e: e.value)

@@ -1,0 +1,505 @@
+"""The six working mechanisms of the method as checkable checklists.
+
+The research found six working mechanisms — what makes the method work — each a context →
+mechanism → outcome statement, and saw that "attention for all mechanisms comes back
+consistently in every phase" (Movisie 2019, research summary, "Werkzame mechanismen"). This
+module turns them into checklist items per phase and level (a participant's guidance, or a
+location), plus the organisation's preconditions and implementation steps as a checklist of the
+same form; answers them in an :class:`Assessment`; scores :func:`coverage` per mechanism; and
+with :func:`evaluate` answers from a participant's record the items the data can decide — and
+only those.
+
+The framework is data (``piezomethod/data/mechanisms.json``), loaded by
+:func:`piezomethod.catalogues.mechanisms`:
+
+>>> from piezomethod.catalogues import mechanisms
+>>> framework = mechanisms()
+>>> [m.id for m in framework.mechanisms][:3]
+['veilige_thuishaven', 'integrale_begeleiding', 'mens_en_talentgericht']
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Callable, Iterable, Mapping
+
+import attrs
+
+from piezomethod._checks import as_tuple, check_date, check_optional_text, check_text, to_enum
+from piezomethod.errors import FieldError, Issue, Severity
+from piezomethod.outcomes import MeasurementStatus, Text, compliance
+from piezomethod.passport import GoalStatus, MilestoneKind, PlacementKind, milestones_from
+from piezomethod.phases import MoveKind, Phase, _as_phase
+from piezomethod.records import ParticipantRecord
+
+__all__ = [
+    "DECISION_RULES",
+    "Answer",
+    "Assessment",
+    "AssessmentIssueCode",
+    "ChecklistItem",
+    "ChecklistSection",
+    "ItemAnswer",
+    "Level",
+    "Mechanism",
+    "MechanismCoverage",
+    "MechanismFramework",
+    "check_assessment",
+    "coverage",
+    "evaluate",
+]
+
+
+class Level(enum.StrEnum):
+    """Whom a checklist item is about."""
+
+    PARTICIPANT = "participant"
+    """One participant's guidance."""
+    LOCATION = "location"
+    """A location (a PiëzoCentrum)."""
+    ORGANISATION = "organisation"
+    """The organisation that implements the method (preconditions, implementation)."""
+
+
+def _level(value: Level | str) -> Level:
+    return to_enum(Level, value, "level")
+
+
+def _phases(values: Iterable[Phase | int]) -> frozenset[Phase]:
+    found = frozenset(_as_phase(v, "phases") for v in as_tuple(values))
+    if not found:
+        raise FieldError("an item applies to at least one phase", code="no_phases", field="phases")
+    return found
+
+
+@attrs.frozen(kw_only=True)
+class ChecklistItem:
+    """One thing to check: its text, the level and phases it applies to, where it comes from.
+
+    ``derived`` is true when this library worded the item as a concrete translation of a
+    mechanism or improvement point rather than following the source's text. ``check`` names the
+    decision rule (see :data:`DECISION_RULES`) when the data can show the answer.
+    """
+
+    id: str = attrs.field(validator=check_text)
+    text: Text
+    level: Level = attrs.field(converter=_level)
+    phases: frozenset[Phase] = attrs.field(converter=_phases)
+    derived: bool
+    source: str
+    check: str | None = attrs.field(default=None, validator=check_optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class ChecklistSection:
+    """A named group of items (the organisation's preconditions, implementation steps)."""
+
+    id: str = attrs.field(validator=check_text)
+    name: Text
+    source: str
+    items: tuple[ChecklistItem, ...] = attrs.field(converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class Mechanism:
+    """A working mechanism: context → mechanism → outcome, its source, and its items."""
+
+    id: str = attrs.field(validator=check_text)
+    name: Text
+    context: Text
+    mechanism: Text
+    outcome: Text
+    source: str
+    items: tuple[ChecklistItem, ...] = attrs.field(converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class MechanismFramework:
+    """The six mechanisms and the organisation checklist, versioned. Item ids are unique across
+    the whole framework, and every ``check`` names a known decision rule."""
+
+    id: str = attrs.field(validator=check_text)
+    version: str = attrs.field(validator=check_text)
+    title: Text
+    source: str
+    mechanisms: tuple[Mechanism, ...] = attrs.field(converter=as_tuple)
+    organisation: tuple[ChecklistSection, ...] = attrs.field(default=(), converter=as_tuple)
+    notes: Text | None = None
+
+    def __attrs_post_init__(self) -> None:
+        ids = [i.id for i in self.items()]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        unknown = sorted(
+            {i.check for i in self.items() if i.check and i.check not in DECISION_RULES}
+        )
+        problems = [f"item ids used twice: {', '.join(dup)}"] if dup else []
+        problems += [f"unknown decision rules: {', '.join(unknown)}"] if unknown else []
+        if problems:
+            raise FieldError("; ".join(problems), code="invalid_framework", field="items")
+
+    def groups(self) -> tuple[Mechanism | ChecklistSection, ...]:
+        """The mechanisms, then the organisation sections."""
+        return (*self.mechanisms, *self.organisation)
+
+    def items(self) -> tuple[ChecklistItem, ...]:
+        """Every item of every mechanism and section."""
+        return tuple(i for group in self.groups() for i in group.items)
+
+    def item(self, item_id: str) -> ChecklistItem:
+        """The item with this id."""
+        for i in self.items():
+            if i.id == item_id:
+                return i
+        raise FieldError("no checklist item with that id", code="unknown_item", field="item_id")
+
+    def group_of(self, item_id: str) -> str:
+        """The id of the mechanism or section an item belongs to."""
+        for group in self.groups():
+            if any(i.id == item_id for i in group.items):
+                return group.id
+        raise FieldError("no checklist item with that id", code="unknown_item", field="item_id")
+
+    def checklist(
+        self, *, phase: Phase, level: Level
+    ) -> tuple[tuple[str, Text, tuple[ChecklistItem, ...]], ...]:
+        """Per mechanism (then section): its id, name and the items for ``phase`` and ``level``."""
+        groups: list[tuple[str, Text, tuple[ChecklistItem, ...]]] = []
+        for group in self.groups():
+            items = tuple(i for i in group.items if i.level is level and phase in i.phases)
+            if items:
+                groups.append((group.id, group.name, items))
+        return tuple(groups)
+
+
+# --------------------------------------------------------------------------------------------
+# Assessments
+# --------------------------------------------------------------------------------------------
+
+
+class Answer(enum.StrEnum):
+    """An answer to a checklist item."""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def credit(self) -> float | None:
+        """What the answer counts for in coverage: 1, ½, 0, or None (not applicable)."""
+        return {Answer.YES: 1.0, Answer.PARTLY: 0.5, Answer.NO: 0.0}.get(self)
+
+
+def _answer(value: Answer | str) -> Answer:
+    return to_enum(Answer, value, "answer")
+
+
+@attrs.frozen(kw_only=True)
+class ItemAnswer:
+    """The answer to one item, with an optional note (free text, kept internal)."""
+
+    item_id: str = attrs.field(validator=check_text)
+    answer: Answer = attrs.field(converter=_answer)
+    note: str | None = attrs.field(default=None, validator=check_optional_text)
+
+
+def _phase(value: Phase | int) -> Phase:
+    return _as_phase(value, "phase")
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """Answers to checklist items for one subject (a participant or a location), in one phase,
+    on one date. Check it against a framework with :func:`check_assessment`."""
+
+    subject_id: str = attrs.field(validator=check_text)
+    level: Level = attrs.field(converter=_level)
+    phase: Phase = attrs.field(converter=_phase)
+    date: datetime.date = attrs.field(validator=check_date)
+    answers: tuple[ItemAnswer, ...] = attrs.field(default=(), converter=as_tuple)
+
+    def answer(self, item_id: str) -> Answer | None:
+        """The answer given to ``item_id`` (None when unanswered)."""
+        return next((a.answer for a in self.answers if a.item_id == item_id), None)
+
+
+class AssessmentIssueCode(enum.StrEnum):
+    """The stable codes of :func:`check_assessment` issues."""
+
+    UNKNOWN_ITEM = "unknown_item"
+    WRONG_LEVEL = "wrong_level"
+    WRONG_PHASE = "wrong_phase"
+    ANSWERED_TWICE = "answered_twice"
+
+
+def check_assessment(assessment: Assessment, *, framework: MechanismFramework) -> list[Issue]:
+    """Every problem with an assessment at once: unknown item ids, items answered for a level or
+    phase they do not apply to, and items answered twice."""
+    issues: list[Issue] = []
+    known = {i.id: i for i in framework.items()}
+    seen: set[str] = set()
+    for n, a in enumerate(assessment.answers):
+        found: list[tuple[AssessmentIssueCode, str]] = []
+        item = known.get(a.item_id)
+        if a.item_id in seen:
+            found.append(
+                (AssessmentIssueCode.ANSWERED_TWICE, f"item '{a.item_id[:40]}' is answered twice")
+            )
+        seen.add(a.item_id)
+        if item is None:
+            found.append(
+                (AssessmentIssueCode.UNKNOWN_ITEM, f"no checklist item '{a.item_id[:40]}'")
+            )
+        else:
+            if item.level is not assessment.level:
+                want, got = item.level.value, assessment.level.value
+                level = f"item '{item.id}' is for the {want} level, not {got}"
+                found.append((AssessmentIssueCode.WRONG_LEVEL, level))
+            if assessment.phase not in item.phases:
+                phase = f"item '{item.id}' does not apply to phase {int(assessment.phase)}"
+                found.append((AssessmentIssueCode.WRONG_PHASE, phase))
+        issues += [
+            Issue(
+                code=code.value,
+                severity=Severity.ERROR,
+                message=message,
+                index=n,
+                participant_id=assessment.subject_id,
+                field="answers",
+            )
+            for code, message in found
+        ]
+    return issues
+
+
+@attrs.frozen(kw_only=True)
+class MechanismCoverage:
+    """How well one mechanism (or section) is covered in an assessment.
+
+    ``score`` is the mean credit (yes 1, partly ½, no 0) over the applicable answered items, in
+    [0, 1], or None when none is answered. ``unanswered`` lists applicable items without an
+    answer; ``gaps`` the items answered *no* or *partly*.
+    """
+
+    group_id: str
+    score: float | None
+    answered: int
+    applicable: int
+    unanswered: tuple[str, ...]
+    gaps: tuple[str, ...]
+
+
+def coverage(
+    assessment: Assessment, *, framework: MechanismFramework
+) -> tuple[MechanismCoverage, ...]:
+    """Per mechanism (and organisation section) with items for the assessment's level and
+    phase: the coverage score, the unanswered items and the gaps.
+
+    >>> from datetime import date
+    >>> from piezomethod.catalogues import mechanisms
+    >>> a = Assessment(
+    ...     subject_id="p-1",
+    ...     level="participant",
+    ...     phase=1,
+    ...     date=date(2022, 1, 1),
+    ...     answers=[
+    ...         ItemAnswer(item_id="welkom", answer="yes"),
+    ...         ItemAnswer(item_id="weinig_tijdsdruk", answer="partly"),
+    ...     ],
+    ... )
+    >>> c = coverage(a, framework=mechanisms())[0]
+    >>> c.group_id, c.score, c.unanswered, c.gaps
+    ('veilige_thuishaven', 0.75, ('persoonlijke_aandacht',), ('weinig_tijdsdruk',))
+    """
+    issues = check_assessment(assessment, framework=framework)
+    if issues:
+        raise FieldError(
+            f"the assessment does not fit the framework: {issues[0].message}"
+            + (f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""),
+            code=issues[0].code,
+            field="answers",
+        )
+    result = []
+    for group_id, _name, items in framework.checklist(
+        phase=assessment.phase, level=assessment.level
+    ):
+        credits: list[float] = []
+        unanswered: list[str] = []
+        gaps: list[str] = []
+        for item in items:
+            answer = assessment.answer(item.id)
+            if answer is None:
+                unanswered.append(item.id)
+                continue
+            if answer.credit is None:
+                continue
+            credits.append(answer.credit)
+            if answer in (Answer.NO, Answer.PARTLY):
+                gaps.append(item.id)
+        result.append(
+            MechanismCoverage(
+                group_id=group_id,
+                score=sum(credits) / len(credits) if credits else None,
+                answered=len(credits),
+                applicable=len(items),
+                unanswered=tuple(unanswered),
+                gaps=tuple(gaps),
+            )
+        )
+    return tuple(result)
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation from data
+# --------------------------------------------------------------------------------------------
+
+Rule = Callable[[ParticipantRecord, Phase, datetime.date], Answer | None]
+
+
+def _wishes_recorded(record: ParticipantRecord, _phase: Phase, _on: datetime.date) -> Answer | None:
+    p = record.passport
+    if p is None:
+        return None
+    return Answer.YES if (p.wishes or p.dreams or p.expectations or p.talents) else Answer.NO
+
+
+def _top3_agreed(record: ParticipantRecord, _phase: Phase, _on: datetime.date) -> Answer | None:
+    if record.passport is None:
+        return None
+    ranked = len(record.passport.top_talents)
+    return Answer.YES if ranked >= 3 else Answer.PARTLY if ranked else Answer.NO
+
+
+def _goals_in_phase(record: ParticipantRecord, phase: Phase, on: datetime.date) -> Answer | None:
+    if record.passport is None:
+        return None
+    found = any(g.phase == phase and g.set_on <= on for g in record.passport.goals)
+    return Answer.YES if found else Answer.NO
+
+
+def _measured_in_phase(record: ParticipantRecord, phase: Phase, on: datetime.date) -> Answer | None:
+    report = compliance(record.trajectory, record.measurements, as_of=on)
+    settled = [
+        m.status
+        for m in report.moments
+        if m.due.phase == phase
+        and m.status in (MeasurementStatus.DONE, MeasurementStatus.LATE, MeasurementStatus.MISSING)
+    ]
+    if not settled:
+        return None
+    taken = sum(s is not MeasurementStatus.MISSING for s in settled)
+    return Answer.YES if taken == len(settled) else Answer.NO if taken == 0 else Answer.PARTLY
+
+
+def _step_celebrated(record: ParticipantRecord, phase: Phase, on: datetime.date) -> Answer | None:
+    entered = [m for m in record.trajectory.moves() if m.to_phase == phase and m.date <= on]
+    if not entered:
+        return None
+    move = entered[-1]
+    if move.kind not in (MoveKind.ADVANCE, MoveKind.SKIP, MoveKind.RE_ENTRY):
+        return Answer.NOT_APPLICABLE  # entered by a first entry or a setback: no step to celebrate
+    if record.passport is None:
+        return None
+    celebrated = {c.milestone_id for c in record.passport.celebrations if c.on <= on}
+    milestone = next(
+        m
+        for m in milestones_from(record.trajectory)
+        if m.id == f"move-{move.index}"
+        and m.kind in (MilestoneKind.STEP_FORWARD, MilestoneKind.RE_ENTRY)
+    )
+    return Answer.YES if milestone.id in celebrated else Answer.NO
+
+
+def _portfolio_evidence(
+    record: ParticipantRecord, _phase: Phase, on: datetime.date
+) -> Answer | None:
+    if record.passport is None:
+        return None
+    achieved = [
+        g
+        for g in record.passport.goals
+        if g.status is GoalStatus.ACHIEVED and g.achieved_on is not None and g.achieved_on <= on
+    ]
+    if not achieved:
+        return None
+    with_evidence = sum(bool(g.evidence) for g in achieved)
+    return (
+        Answer.YES
+        if with_evidence == len(achieved)
+        else Answer.PARTLY
+        if with_evidence
+        else Answer.NO
+    )
+
+
+def _external_placement(
+    record: ParticipantRecord, phase: Phase, on: datetime.date
+) -> Answer | None:
+    if record.passport is None:
+        return None
+    placements = [p for p in record.passport.placements if p.phase == phase and p.start <= on]
+    if any(p.kind is PlacementKind.EXTERNAL_VOLUNTEERING for p in placements):
+        return Answer.YES
+    if any(p.kind is PlacementKind.INTERNAL_VOLUNTEERING for p in placements):
+        # more independent work at the centre is the method's alternative: the coach decides
+        return None
+    return Answer.NO
+
+
+def _taster_internship(
+    record: ParticipantRecord, _phase: Phase, on: datetime.date
+) -> Answer | None:
+    if record.passport is None:
+        return None
+    found = any(
+        p.kind is PlacementKind.TASTER_INTERNSHIP and p.start <= on
+        for p in record.passport.placements
+    )
+    return Answer.YES if found else None  # no taster internship may simply mean none was fitting
+
+
+DECISION_RULES: Mapping[str, Rule] = {
+    "wishes_recorded": _wishes_recorded,
+    "top3_agreed": _top3_agreed,
+    "goals_in_phase": _goals_in_phase,
+    "measured_in_phase": _measured_in_phase,
+    "step_celebrated": _step_celebrated,
+    "portfolio_evidence": _portfolio_evidence,
+    "external_placement": _external_placement,
+    "taster_internship": _taster_internship,
+}
+"""The decision rules an item's ``check`` can name. Each answers from a participant record, or
+returns None when the data cannot decide — then the item stays open for the coach."""
+
+
+def evaluate(
+    record: ParticipantRecord, *, as_of: datetime.date, framework: MechanismFramework
+) -> Assessment:
+    """Answer, from a participant's record, the participant-level items the data can decide for
+    the phase the participant is in on ``as_of`` (or was last in), and leave the rest open.
+
+    It never answers an item without a decision rule, and a rule abstains when the data is
+    silent (no passport, no measurement due yet, ...). Notes say that the answer came from data.
+    """
+    check_date(None, attrs.fields(Assessment).date, as_of)
+    phase = record.trajectory.phase_on(as_of)
+    if phase is None:
+        before = [s for s in record.trajectory.stays() if s.start <= as_of]
+        if not before:
+            raise FieldError(
+                "the participant was never enrolled by as_of", code="not_enrolled", field="as_of"
+            )
+        phase = before[-1].phase
+    answers = []
+    for item in framework.items():
+        if item.level is not Level.PARTICIPANT or phase not in item.phases or item.check is None:
+            continue
+        answer = DECISION_RULES[item.check](record, phase, as_of)
+        if answer is not None:
+            answers.append(
+                ItemAnswer(item_id=item.id, answer=answer, note=f"from data: {item.check}")
+            )
+    return Assessment(
+        subject_id=record.id, level=Level.PARTICIPANT, phase=phase, date=as_of, answers=answers
+    )
