@@ -13,6 +13,7 @@ MODULES = [
     "phases",
     "outcomes",
     "passport",
+    "mechanisms",
     "consent",
     "records",
     "catalogues",

@@ -12,7 +12,7 @@ The core nouns are re-exported here; each lives in the module named after it
 
 from importlib.metadata import PackageNotFoundError, version
 
-from piezomethod.catalogues import load_skill_catalogue, skill_catalogue
+from piezomethod.catalogues import load_skill_catalogue, mechanisms, skill_catalogue
 from piezomethod.consent import (
     Consent,
     DataCategory,
@@ -38,6 +38,17 @@ from piezomethod.errors import (
     TransitionError,
 )
 from piezomethod.instruments import instrument, instrument_schema, instruments, load_instrument
+from piezomethod.mechanisms import (
+    Answer,
+    Assessment,
+    ItemAnswer,
+    Level,
+    Mechanism,
+    MechanismFramework,
+    check_assessment,
+    coverage,
+    evaluate,
+)
 from piezomethod.outcomes import (
     ComplianceReport,
     DueMeasurement,
@@ -95,7 +106,12 @@ from piezomethod.records import (
     pseudonymise,
     validate_record,
 )
-from piezomethod.render import portfolio_html, portfolio_markdown
+from piezomethod.render import (
+    checklist_html,
+    checklist_markdown,
+    portfolio_html,
+    portfolio_markdown,
+)
 from piezomethod.serialization import SCHEMA_VERSION, from_dict, from_json, to_dict, to_json
 
 try:
@@ -105,6 +121,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Answer",
+    "Assessment",
     "Celebration",
     "ComplianceReport",
     "Consent",
@@ -128,10 +146,14 @@ __all__ = [
     "InstrumentError",
     "Issue",
     "IssueCode",
+    "ItemAnswer",
+    "Level",
     "Measurement",
     "MeasurementMoment",
     "MeasurementStatus",
     "MeasurementWindows",
+    "Mechanism",
+    "MechanismFramework",
     "Milestone",
     "Move",
     "MoveKind",
@@ -162,8 +184,13 @@ __all__ = [
     "TransitionPolicy",
     "__version__",
     "change",
+    "check_assessment",
+    "checklist_html",
+    "checklist_markdown",
     "classify_move",
     "compliance",
+    "coverage",
+    "evaluate",
     "from_dict",
     "from_json",
     "instrument",
@@ -172,6 +199,7 @@ __all__ = [
     "load_instrument",
     "load_skill_catalogue",
     "may_share",
+    "mechanisms",
     "milestones_from",
     "phase_table",
     "portfolio",

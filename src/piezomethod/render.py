@@ -3,6 +3,8 @@
 
 >>> from datetime import date
 >>> from piezomethod.consent import Portfolio
+from piezomethod.mechanisms import Level, MechanismFramework
+from piezomethod.phases import Lang, Phase
 >>> p = Portfolio(
 ...     participant_id="p-1",
 ...     recipient="employer",
@@ -21,8 +23,11 @@ from __future__ import annotations
 import html
 
 from piezomethod.consent import Portfolio
+from piezomethod.errors import FieldError
+from piezomethod.mechanisms import Level, MechanismFramework
+from piezomethod.phases import Lang, Phase
 
-__all__ = ["portfolio_html", "portfolio_markdown"]
+__all__ = ["checklist_html", "checklist_markdown", "portfolio_html", "portfolio_markdown"]
 
 _WORDS = {
     "nl": {
@@ -173,5 +178,97 @@ def portfolio_html(p: Portfolio) -> str:
         )
         parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows]
         parts.append("</tbody></table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+_CHECK_WORDS: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Checklist werkzame mechanismen",
+        "phase": "Fase",
+        "level": "Niveau",
+        "answer": "ja / deels / nee / n.v.t.",
+        "derived": "afgeleid",
+        "participant": "deelnemer",
+        "location": "locatie",
+        "organisation": "organisatie",
+    },
+    "en": {
+        "title": "Working mechanisms checklist",
+        "phase": "Phase",
+        "level": "Level",
+        "answer": "yes / partly / no / n/a",
+        "derived": "derived",
+        "participant": "participant",
+        "location": "location",
+        "organisation": "organisation",
+    },
+}
+
+
+def _checklist(
+    framework: MechanismFramework, phase: Phase, level: Level | str, lang: Lang
+) -> tuple[str, list[tuple[str, list[tuple[str, bool]]]]]:
+    if lang not in ("nl", "en"):
+        raise FieldError("lang must be 'nl' or 'en'", code="unknown_language", field="lang")
+    w = _CHECK_WORDS[lang]
+    lvl = Level(level)
+    where = f"{w['phase']} {int(phase)}: {Phase(phase).info.name(lang=lang)}"
+    heading = f"{w['title']} — {where} — {w['level']}: {w[lvl.value]}"
+    groups = [
+        (name.get(lang), [(item.text.get(lang), item.derived) for item in items])
+        for _gid, name, items in framework.checklist(phase=Phase(phase), level=lvl)
+    ]
+    return heading, groups
+
+
+def checklist_markdown(
+    framework: MechanismFramework,
+    *,
+    phase: Phase,
+    level: Level | str = Level.PARTICIPANT,
+    lang: Lang = "nl",
+) -> str:
+    """A printable checklist for one phase and level, as Markdown with tick boxes."""
+    heading, groups = _checklist(framework, phase, level, lang)
+    w = _CHECK_WORDS[lang]
+    out = [f"# {_md_escape(heading)}", "", f"*{w['answer']}*", ""]
+    for name, items in groups:
+        out += [f"## {_md_escape(name)}", ""]
+        out += [
+            f"- [ ] {_md_escape(text)}" + (f" *({w['derived']})*" if derived else "")
+            for text, derived in items
+        ]
+        out.append("")
+    return "\n".join(out)
+
+
+def checklist_html(
+    framework: MechanismFramework,
+    *,
+    phase: Phase,
+    level: Level | str = Level.PARTICIPANT,
+    lang: Lang = "nl",
+) -> str:
+    """A printable checklist for one phase and level, as one standalone HTML page."""
+    heading, groups = _checklist(framework, phase, level, lang)
+    w = _CHECK_WORDS[lang]
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{e(heading)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(heading)}</h1>",
+        f"<p><em>{e(w['answer'])}</em></p>",
+    ]
+    for name, items in groups:
+        parts.append(f"<h2>{e(name)}</h2><ul>")
+        parts += [
+            f"<li>&#9744; {e(text)}"
+            + (f" <em>({e(w['derived'])})</em>" if derived else "")
+            + "</li>"
+            for text, derived in items
+        ]
+        parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -1,0 +1,299 @@
+"""Example tests for the working mechanisms: the data, assessments, coverage, evaluate, checklists."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from piezomethod.catalogues import mechanisms
+from piezomethod.errors import FieldError
+from piezomethod.mechanisms import (
+    DECISION_RULES,
+    Assessment,
+    ItemAnswer,
+    Level,
+    check_assessment,
+    coverage,
+    evaluate,
+)
+from piezomethod.outcomes import Measurement, MeasurementMoment, Response
+from piezomethod.passport import (
+    Celebration,
+    DevelopmentGoal,
+    DevelopmentPassport,
+    Evidence,
+    GoalStatus,
+    Placement,
+    Talent,
+)
+from piezomethod.phases import Enrolment, Phase, PhaseChange, Trajectory
+from piezomethod.records import Participant, ParticipantRecord
+from piezomethod.render import checklist_html, checklist_markdown
+from piezomethod.serialization import from_json, to_json
+
+D = datetime.date
+FW = mechanisms()
+
+
+def test_the_six_mechanisms_in_the_sources_order() -> None:
+    # Source: Movisie (2019), research summary, "Werkzame mechanismen": six mechanisms.
+    assert [m.name.nl for m in FW.mechanisms] == [
+        "Het PiëzoCentrum als veilige thuishaven",
+        "Integrale begeleiding",
+        "Mens- en talentgerichte interventie",
+        "Netwerkinterventie",
+        "Ontwikkelingsgerichte interventie",
+        "Nederlandstalige omgeving",
+    ]
+    for m in FW.mechanisms:
+        assert m.context.nl
+        assert m.mechanism.en
+        assert m.outcome.nl
+        assert "Movisie (2019)" in m.source
+
+
+def test_the_organisation_checklist_has_preconditions_and_implementation() -> None:
+    # Source: Movisie (2019), "Randvoorwaarden"; Booijink (Movisie, 2017/18) for implementation.
+    pre, impl = FW.organisation
+    assert [i.id for i in pre.items] == [
+        "piezocentrum",
+        "volgsysteem",
+        "draagvlak",
+        "speelruimte",
+        "kundige_mensen",
+        "financiele_middelen",
+    ]
+    assert {
+        "contactpersoon",
+        "projectleider",
+        "implementatie_intake",
+        "basistrainingen",
+        "evaluatiegesprekken",
+    } <= {i.id for i in impl.items}
+    assert all(
+        i.level is Level.ORGANISATION and i.phases == set(Phase) for i in pre.items + impl.items
+    )
+
+
+@pytest.mark.parametrize(
+    ("item_id", "phases"),
+    [
+        ("top3_talenten", set(Phase)),
+        ("maatje", {Phase(1), Phase(2)}),  # a buddy for statushouders in phases 1-2
+        ("extern_vrijwilligerswerk", {Phase(3)}),
+        ("les_buiten_werktijd", {Phase(2), Phase(3), Phase(4)}),
+        ("huisbezoek", {Phase(0)}),
+        ("overgang_gevierd", {Phase(1), Phase(2), Phase(3), Phase(4)}),
+    ],
+)
+def test_the_improvement_points_are_items(item_id: str, phases: set[Phase]) -> None:
+    assert FW.item(item_id).phases == phases
+
+
+def test_every_check_names_a_rule_and_every_rule_is_used() -> None:
+    checks = {i.check for i in FW.items() if i.check}
+    assert checks == set(DECISION_RULES)
+    assert all(FW.item(i.id).level is Level.PARTICIPANT for i in FW.items() if i.check)
+
+
+def test_a_framework_with_duplicates_or_unknown_rules_is_refused() -> None:
+    wire = to_json(FW).replace('"check": "top3_agreed"', '"check": "raden"')
+    with pytest.raises(Exception) as info:  # noqa: PT011 - refused as a SerializationError
+        from_json(type(FW), wire)
+    assert "unknown decision rules: raden" in str(info.value.problems)  # type: ignore[attr-defined]
+
+
+# --- assessments and coverage --------------------------------------------------------------
+
+
+def assessment(phase: int, answers: dict[str, str], level: str = "participant") -> Assessment:
+    return Assessment(
+        subject_id="p-1",
+        level=level,
+        phase=phase,
+        date=D(2022, 1, 1),
+        answers=[ItemAnswer(item_id=k, answer=v) for k, v in answers.items()],
+    )
+
+
+def test_check_assessment_reports_every_problem() -> None:
+    a = Assessment(
+        subject_id="p-1",
+        level="participant",
+        phase=1,
+        date=D(2022, 1, 1),
+        answers=[
+            ItemAnswer(item_id="welkom", answer="yes"),
+            ItemAnswer(item_id="welkom", answer="no"),
+            ItemAnswer(item_id="vliegen", answer="yes"),
+            ItemAnswer(item_id="extern_vrijwilligerswerk", answer="no"),
+            ItemAnswer(item_id="volgsysteem", answer="yes"),
+        ],
+    )
+    assert [(i.index, i.code) for i in check_assessment(a, framework=FW)] == [
+        (1, "answered_twice"),
+        (2, "unknown_item"),
+        (3, "wrong_phase"),
+        (4, "wrong_level"),
+    ]
+    with pytest.raises(FieldError):
+        coverage(a, framework=FW)
+
+
+def test_coverage_scores_gaps_and_unanswered() -> None:
+    a = assessment(
+        3,
+        {
+            "ontwikkeldoelen": "yes",
+            "extern_vrijwilligerswerk": "no",
+            "portfolio": "partly",
+            "meer_verwachten": "not_applicable",
+        },
+    )
+    found = {c.group_id: c for c in coverage(a, framework=FW)}
+    dev = found["ontwikkelingsgericht"]
+    assert dev.score == pytest.approx((1 + 0 + 0.5) / 3)
+    assert dev.answered == 3
+    assert dev.gaps == ("portfolio", "extern_vrijwilligerswerk")  # in the framework's order
+    assert set(dev.unanswered) == {"ontwikkelgesprek", "overgang_gevierd", "meting_afgenomen"}
+    assert found["veilige_thuishaven"].score is None
+    assert set(found) == {m.id for m in FW.mechanisms}
+
+
+def test_organisation_assessment_covers_the_sections() -> None:
+    a = assessment(
+        2,
+        {"piezocentrum": "yes", "volgsysteem": "yes", "financiele_middelen": "no"},
+        level="organisation",
+    )
+    found = {c.group_id: c.score for c in coverage(a, framework=FW)}
+    assert found == {"randvoorwaarden": pytest.approx(2 / 3), "implementatie": None}
+
+
+# --- evaluate ------------------------------------------------------------------------------
+
+
+def _record(**passport: Any) -> ParticipantRecord:
+    trajectory = Trajectory.from_events(
+        "p-1",
+        [
+            Enrolment(date=D(2020, 1, 6), phase=1),
+            PhaseChange(date=D(2020, 11, 2), to_phase=2),
+            PhaseChange(date=D(2021, 9, 1), to_phase=3),
+        ],
+    )
+    geluk = Response(instrument_id="cbs-geluk", instrument_version="1.0", answers={"geluk": 7})
+    measurements = [
+        Measurement(
+            participant_id="p-1",
+            moment=MeasurementMoment.ENTRY,
+            date=D(2020, 1, 10),
+            response=geluk,
+        ),
+        Measurement(
+            participant_id="p-1",
+            moment=MeasurementMoment.TRANSITION,
+            date=D(2021, 9, 5),
+            response=geluk,
+        ),
+    ]
+    pp = DevelopmentPassport(participant_id="p-1", **passport) if passport else None
+    return ParticipantRecord(
+        participant=Participant(id="p-1"),
+        trajectory=trajectory,
+        measurements=measurements,
+        passport=pp,
+    )
+
+
+NEW_YEAR = D(2022, 1, 1)
+
+
+def _answers(record: ParticipantRecord, on: datetime.date = NEW_YEAR) -> dict[str, str]:
+    return {a.item_id: a.answer.value for a in evaluate(record, as_of=on, framework=FW).answers}
+
+
+def test_evaluate_without_a_passport_answers_only_what_the_trajectory_shows() -> None:
+    # In phase 3 since 2021-09-01 and the transition into 3 was measured. Without a passport
+    # nothing about goals, talents or celebrations can be known, so nothing else is answered.
+    assert _answers(_record()) == {"meting_afgenomen": "yes"}
+
+
+def test_evaluate_with_a_full_passport() -> None:
+    goal = (
+        DevelopmentGoal(id="g1", skill_id="samenwerken", phase=3, set_on=D(2021, 9, 10))
+        .advance(GoalStatus.IN_PROGRESS, on=D(2021, 9, 11))
+        .advance(
+            GoalStatus.ACHIEVED,
+            on=D(2021, 12, 1),
+            evidence=[
+                Evidence(kind="observation", confirmed_by="supervisor", confirmed_on=D(2021, 12, 1))
+            ],
+        )
+    )
+    record = _record(
+        wishes=["werk in de zorg"],
+        talents=[Talent(name="a", rank=1), Talent(name="b", rank=2)],
+        goals=[goal],
+        placements=[
+            Placement(
+                id="pl",
+                kind="external_volunteering",
+                organisation="Zorgcentrum",
+                phase=3,
+                start=D(2021, 9, 15),
+            )
+        ],
+        celebrations=[Celebration(milestone_id="move-2", on=D(2021, 9, 3))],
+    )
+    assert _answers(record) == {
+        "wensen_uitgevraagd": "yes",
+        "top3_talenten": "partly",
+        "ontwikkeldoelen": "yes",
+        "overgang_gevierd": "yes",
+        "meting_afgenomen": "yes",
+        "portfolio": "yes",
+        "extern_vrijwilligerswerk": "yes",
+        # no taster internship: absent from the answers, the coach decides whether one fitted
+    }
+
+
+def test_evaluate_says_no_where_the_data_shows_absence() -> None:
+    record = _record(wishes=["x"])
+    answers = _answers(record)
+    assert answers["top3_talenten"] == "no"
+    assert answers["ontwikkeldoelen"] == "no"
+    assert answers["overgang_gevierd"] == "no"
+    assert answers["extern_vrijwilligerswerk"] == "no"
+    assert "portfolio" not in answers  # nothing achieved yet: nothing to decide
+
+
+def test_evaluate_in_phase_2_finds_the_missing_transition_measurement() -> None:
+    answers = _answers(_record(), on=D(2021, 3, 1))  # in phase 2; its transition was not measured
+    assert answers == {"meting_afgenomen": "no"}
+
+
+def test_evaluate_needs_an_enrolment() -> None:
+    with pytest.raises(FieldError):
+        evaluate(_record(), as_of=D(2019, 1, 1), framework=FW)
+
+
+# --- printable checklists --------------------------------------------------------------------
+
+
+def test_printable_checklists_per_phase_and_language() -> None:
+    md = checklist_markdown(FW, phase=Phase(1), lang="nl")
+    assert md.startswith("# Checklist werkzame mechanismen — Fase 1: deelname aan activiteiten")
+    assert "- [ ] Een statushouder heeft een maatje dat zich om hem of haar bekommert." in md
+    assert (
+        "lerend vrijwilligerswerk bij een partnerorganisatie (of zelfstandiger" not in md
+    )  # a phase-3 item
+    page = checklist_html(FW, phase=Phase(3), level="location", lang="en")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "The centre offers language lessons at different levels." in page
+    assert "The participant is welcomed personally" not in page  # participant level
+    org = checklist_markdown(FW, phase=Phase(0), level=Level.ORGANISATION, lang="en")
+    assert "## Preconditions" in org
+    assert "## Implementation" in org
