@@ -1,10 +1,9 @@
-"""Rendering for people: a portfolio as Markdown or as a standalone HTML page (JSON is
+"""Rendering for people: a portfolio, and a printable working-mechanisms checklist per phase,
+as Markdown or as a standalone HTML page (a portfolio as JSON is
 :func:`piezomethod.serialization.to_json`). Everything is escaped; nothing is fetched.
 
 >>> from datetime import date
 >>> from piezomethod.consent import Portfolio
-from piezomethod.mechanisms import Level, MechanismFramework
-from piezomethod.phases import Lang, Phase
 >>> p = Portfolio(
 ...     participant_id="p-1",
 ...     recipient="employer",
