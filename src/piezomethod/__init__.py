@@ -48,6 +48,7 @@ from piezomethod.mechanisms import (
     check_assessment,
     coverage,
     evaluate,
+    team_overview,
 )
 from piezomethod.outcomes import (
     ComplianceReport,
@@ -210,6 +211,7 @@ __all__ = [
     "schedule",
     "score",
     "skill_catalogue",
+    "team_overview",
     "to_dict",
     "to_json",
     "validate_events",

@@ -48,6 +48,7 @@ __all__ = [
     "check_assessment",
     "coverage",
     "evaluate",
+    "team_overview",
 ]
 
 
@@ -348,6 +349,27 @@ def coverage(
             )
         )
     return tuple(result)
+
+
+def team_overview(
+    assessments: Iterable[Assessment], *, framework: MechanismFramework
+) -> dict[Phase, dict[str, float | None]]:
+    """For a team: per phase, per mechanism (or section), the mean coverage score over the
+    assessments that scored it — so a team sees which mechanism is weak in which phase.
+
+    Phases without assessments are left out; a mechanism no assessment scored is None.
+    """
+    scores: dict[Phase, dict[str, list[float]]] = {}
+    for a in assessments:
+        per_phase = scores.setdefault(a.phase, {})
+        for c in coverage(a, framework=framework):
+            bucket = per_phase.setdefault(c.group_id, [])
+            if c.score is not None:
+                bucket.append(c.score)
+    return {
+        phase: {gid: (sum(v) / len(v) if v else None) for gid, v in groups.items()}
+        for phase, groups in sorted(scores.items())
+    }
 
 
 # --------------------------------------------------------------------------------------------
