@@ -379,6 +379,11 @@ def team_overview(
 Rule = Callable[[ParticipantRecord, Phase, datetime.date], Answer | None]
 
 
+def _share(done: int, total: int) -> Answer:
+    """All of them: yes; none: no; some: partly."""
+    return Answer.YES if done == total else Answer.NO if done == 0 else Answer.PARTLY
+
+
 def _wishes_recorded(record: ParticipantRecord, _phase: Phase, _on: datetime.date) -> Answer | None:
     p = record.passport
     if p is None:
@@ -410,8 +415,7 @@ def _measured_in_phase(record: ParticipantRecord, phase: Phase, on: datetime.dat
     ]
     if not settled:
         return None
-    taken = sum(s is not MeasurementStatus.MISSING for s in settled)
-    return Answer.YES if taken == len(settled) else Answer.NO if taken == 0 else Answer.PARTLY
+    return _share(sum(s is not MeasurementStatus.MISSING for s in settled), len(settled))
 
 
 def _step_celebrated(record: ParticipantRecord, phase: Phase, on: datetime.date) -> Answer | None:
@@ -445,14 +449,7 @@ def _portfolio_evidence(
     ]
     if not achieved:
         return None
-    with_evidence = sum(bool(g.evidence) for g in achieved)
-    return (
-        Answer.YES
-        if with_evidence == len(achieved)
-        else Answer.PARTLY
-        if with_evidence
-        else Answer.NO
-    )
+    return _share(sum(bool(g.evidence) for g in achieved), len(achieved))
 
 
 def _external_placement(
