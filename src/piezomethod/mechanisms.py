@@ -30,7 +30,7 @@ from piezomethod._checks import as_tuple, check_date, check_optional_text, check
 from piezomethod.errors import FieldError, Issue, Severity
 from piezomethod.outcomes import MeasurementStatus, Text, compliance
 from piezomethod.passport import GoalStatus, MilestoneKind, PlacementKind, milestones_from
-from piezomethod.phases import MoveKind, Phase, _as_phase
+from piezomethod.phases import MoveKind, Phase
 from piezomethod.records import ParticipantRecord
 
 __all__ = [
@@ -68,7 +68,7 @@ def _level(value: Level | str) -> Level:
 
 
 def _phases(values: Iterable[Phase | int]) -> frozenset[Phase]:
-    found = frozenset(_as_phase(v, "phases") for v in as_tuple(values))
+    found = frozenset(Phase.coerce(v, field="phases") for v in as_tuple(values))
     if not found:
         raise FieldError("an item applies to at least one phase", code="no_phases", field="phases")
     return found
@@ -206,7 +206,7 @@ class ItemAnswer:
 
 
 def _phase(value: Phase | int) -> Phase:
-    return _as_phase(value, "phase")
+    return Phase.coerce(value)
 
 
 @attrs.frozen(kw_only=True)

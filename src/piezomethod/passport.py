@@ -39,7 +39,7 @@ from piezomethod._checks import (
 )
 from piezomethod.errors import FieldError, Issue, Severity
 from piezomethod.outcomes import Text
-from piezomethod.phases import Lang, MoveKind, Phase, Trajectory, _as_phase
+from piezomethod.phases import Lang, MoveKind, Phase, Trajectory
 
 __all__ = [
     "DEFAULT_PLACEMENT_PHASES",
@@ -65,7 +65,7 @@ __all__ = [
 
 
 def _phase(value: Phase | int) -> Phase:
-    return _as_phase(value, "phase")
+    return Phase.coerce(value)
 
 
 # --------------------------------------------------------------------------------------------

@@ -174,6 +174,16 @@ class Phase(enum.IntEnum):
         """The default display colour (not from the sources; see :class:`PhaseInfo`)."""
         return _PHASE_INFO[self].colour
 
+    @classmethod
+    def coerce(cls, value: object, *, field: str = "phase") -> Phase:
+        """A ``Phase`` from a ``Phase`` or a plain int 0-4; anything else is a ``FieldError``
+        naming ``field`` (a bool is refused, though Python counts it as an int).
+
+        >>> Phase.coerce(3)
+        <Phase.VOLUNTEERING_PARTNER: 3>
+        """
+        return _as_phase(value, field)
+
     def label(self, *, lang: Lang = "nl") -> str:
         """A short label such as ``'Fase 1: deelname aan activiteiten'``."""
         word = "Fase" if lang == "nl" else "Phase"
