@@ -106,8 +106,10 @@ class SkillCatalogue:
     categories: tuple[SkillCategory, ...] = attrs.field(converter=as_tuple)
     skills: tuple[Skill, ...] = attrs.field(converter=as_tuple)
     notes: Text | None = None
+    _index: dict[str, Skill] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", {s.id: s for s in self.skills})
         problems = []
         for kind, ids in (
             ("category", [c.id for c in self.categories]),
@@ -125,9 +127,9 @@ class SkillCatalogue:
 
     def skill(self, skill_id: str) -> Skill:
         """The skill with this id, or a ``FieldError``."""
-        for s in self.skills:
-            if s.id == skill_id:
-                return s
+        found = self._index.get(skill_id)
+        if found is not None:
+            return found
         raise FieldError(
             "no skill with that id in the catalogue", code="unknown_skill", field="skill_id"
         )
@@ -140,7 +142,7 @@ class SkillCatalogue:
         raise FieldError("no such category", code="unknown_category", field="category")
 
     def __contains__(self, skill_id: object) -> bool:
-        return any(s.id == skill_id for s in self.skills)
+        return skill_id in self._index
 
     def extend(self, other: SkillCatalogue) -> SkillCatalogue:
         """This catalogue plus ``other``'s categories and skills; colliding ids are refused.

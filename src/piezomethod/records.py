@@ -16,14 +16,21 @@ measurements, development passport and consents. Every part must belong to the s
 
 from __future__ import annotations
 
+import datetime
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import attrs
 
-from piezomethod._checks import as_tuple, check_optional_text, check_text, to_enum
+from piezomethod._checks import (
+    as_tuple,
+    check_date,
+    check_optional_text,
+    check_text,
+    to_enum,
+)
 from piezomethod.consent import Consent, pseudonym
 from piezomethod.errors import FieldError, Issue
 from piezomethod.outcomes import Measurement
@@ -32,6 +39,7 @@ from piezomethod.phases import Enrolment, Event, Exit, PhaseChange, Trajectory, 
 
 __all__ = [
     "AttributeValue",
+    "Cohort",
     "Gender",
     "Participant",
     "ParticipantRecord",
@@ -149,6 +157,48 @@ class ParticipantRecord:
     def id(self) -> str:
         """The participant's id."""
         return self.participant.id
+
+
+def _records(values: Iterable[ParticipantRecord]) -> tuple[ParticipantRecord, ...]:
+    found = as_tuple(values)
+    seen: set[str] = set()
+    for n, record in enumerate(found):
+        if not isinstance(record, ParticipantRecord):
+            raise FieldError(
+                f"records[{n}] is not a ParticipantRecord", code="wrong_type", field="records"
+            )
+        if record.participant.id in seen:
+            raise FieldError(
+                f"records[{n}] repeats a participant id; a cohort holds each participant once",
+                code="duplicate_participant",
+                field="records",
+                participant_id=record.participant.id,
+            )
+        seen.add(record.participant.id)
+    return found
+
+
+@attrs.frozen(kw_only=True)
+class Cohort:
+    """A group of participant records, observed up to ``as_of``: what analytics work on.
+
+    ``as_of`` is the day the data was drawn: a stay or episode still open then is *censored*
+    (its end is unknown), not finished. ``synthetic`` marks generated data, so that no chart
+    or table made from it can be mistaken for real figures.
+
+    >>> p = Participant(id="p-1")
+    >>> cohort = Cohort(records=[ParticipantRecord(participant=p)], as_of=datetime.date(2025, 1, 1))
+    >>> len(cohort), cohort.synthetic
+    (1, False)
+    """
+
+    records: tuple[ParticipantRecord, ...] = attrs.field(converter=_records)
+    as_of: datetime.date = attrs.field(validator=check_date)
+    synthetic: bool = False
+    name: str | None = attrs.field(default=None, validator=check_optional_text)
+
+    def __len__(self) -> int:
+        return len(self.records)
 
 
 def validate_record(

@@ -1,0 +1,866 @@
+"""What happens to participants: flows, time in phase, competing risks, outcomes, response.
+
+The primitives are :func:`kaplan_meier` (a survival curve with log-log confidence bands and its
+median; it agrees with ``lifelines`` to 1e-9) and :func:`aalen_johansen` (cumulative incidence
+of competing ways to leave). On a :class:`~piezomethod.records.Cohort` the library computes
+who enters where (:func:`entry_phases`), every move (:func:`transition_matrix`), how long each
+phase takes with right-censoring for those still in it (:func:`time_in_phase`), how a phase
+ends (:func:`leaving_phase`), the expected time to pass all phases (:func:`all_phases`), the
+same broken down by subgroup (:func:`subgroups`), outcome development per measurement moment
+(:func:`outcome_development`) and the response rate per moment (:func:`response_rates`).
+
+Every result is a plain, frozen object with ``to_frame()`` for pandas (the ``[pandas]``
+extra). Count tables publish through :meth:`CountTable.suppress`: small counts show as
+``"<k"`` and no total is shown that would let one be recomputed.
+
+>>> from piezomethod.synth import synthetic_cohort
+>>> cohort = synthetic_cohort(n=300, seed=3)
+>>> entries = entry_phases(cohort)
+>>> entries.total == len(cohort)
+True
+>>> curve = time_in_phase(cohort)[Phase(1)]
+>>> 0 < curve.median < 60
+True
+
+Durations are in months of 30.4375 days (a year / 12).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from piezomethod import _frames
+from piezomethod.errors import FieldError
+from piezomethod.instruments import instrument as builtin_instrument
+from piezomethod.outcomes import (
+    Code,
+    Instrument,
+    MeasurementMoment,
+    MeasurementStatus,
+    MeasurementWindows,
+    Response,
+    ScoreStatus,
+    check_response,
+    compliance,
+    score,
+)
+from piezomethod.phases import MoveKind, Phase
+from piezomethod.records import Cohort, Gender, ParticipantRecord
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "AllPhases",
+    "CompetingRisks",
+    "CountTable",
+    "OutcomeDevelopment",
+    "PublishedTable",
+    "ResponseRates",
+    "SubgroupTable",
+    "SurvivalCurve",
+    "aalen_johansen",
+    "age_band",
+    "all_phases",
+    "entry_phases",
+    "kaplan_meier",
+    "leaving_phase",
+    "outcome_development",
+    "response_rates",
+    "subgroups",
+    "time_in_phase",
+    "transition_matrix",
+]
+
+DAYS_PER_MONTH = 365.25 / 12
+"""Days in an average month: durations are reported in these months."""
+
+_Z_CACHE: dict[float, float] = {}
+
+
+def _z(alpha: float) -> float:
+    if alpha not in _Z_CACHE:
+        _Z_CACHE[alpha] = statistics.NormalDist().inv_cdf(1 - alpha / 2)
+    return _Z_CACHE[alpha]
+
+
+def _months(days: int) -> float:
+    return days / DAYS_PER_MONTH
+
+
+# --------------------------------------------------------------------------------------------
+# Kaplan-Meier
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SurvivalCurve:
+    """A Kaplan-Meier curve: at each distinct time, the share still "surviving" (here: still
+    in the phase), its confidence band, and the counts behind it.
+
+    ``times`` starts at 0. ``survival[k]`` holds from ``times[k]`` until the next time.
+    ``median`` is the first time the curve is at or below 0.5 (``math.inf`` when it never
+    gets there: more than half are still in).
+    """
+
+    times: tuple[float, ...]
+    survival: tuple[float, ...]
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+    at_risk: tuple[int, ...]
+    events: tuple[int, ...]
+    censored: tuple[int, ...]
+    alpha: float
+
+    @property
+    def median(self) -> float:
+        """The median time (``math.inf`` if the curve never reaches 0.5)."""
+        for t, s in zip(self.times, self.survival, strict=True):
+            if s <= 0.5:
+                return t
+        return math.inf
+
+    @property
+    def n(self) -> int:
+        """How many durations the curve is made of."""
+        return self.at_risk[0] if self.at_risk else 0
+
+    def at(self, time: float) -> float:
+        """The survival at ``time`` (1.0 before the first time)."""
+        k = bisect.bisect_right(self.times, time) - 1
+        return 1.0 if k < 0 else self.survival[k]
+
+    def restricted_mean(self, until: float | None = None) -> float:
+        """The area under the curve up to ``until`` (default: the last time): the mean time
+        when everyone is followed that long."""
+        end = self.times[-1] if until is None else until
+        area, previous_t, previous_s = 0.0, 0.0, 1.0
+        for t, s in zip(self.times, self.survival, strict=True):
+            if t >= end:
+                break
+            area += (t - previous_t) * previous_s
+            previous_t, previous_s = t, s
+        return area + (end - previous_t) * previous_s
+
+    def to_frame(self) -> Any:
+        """The curve as a pandas DataFrame, one row per time."""
+        names = ("time", "survival", "lower", "upper", "at_risk", "events", "censored")
+        columns = [getattr(self, "times" if n == "time" else n) for n in names]
+        return _frames.frame(
+            [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], names
+        )
+
+
+def _check_durations(
+    durations: Iterable[float], observed: Iterable[bool] | None
+) -> tuple[list[float], list[bool]]:
+    found = list(durations)
+    for value in found:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise FieldError(
+                "durations must be finite numbers >= 0", code="invalid_duration", field="durations"
+            )
+    seen = [True] * len(found) if observed is None else list(observed)
+    if len(seen) != len(found):
+        raise FieldError(
+            "observed must have one entry per duration", code="length_mismatch", field="observed"
+        )
+    if not all(isinstance(o, bool) for o in seen):
+        raise FieldError("observed must be true or false", code="wrong_type", field="observed")
+    return [float(d) for d in found], seen
+
+
+def kaplan_meier(
+    durations: Iterable[float], observed: Iterable[bool] | None = None, *, alpha: float = 0.05
+) -> SurvivalCurve:
+    """The Kaplan-Meier estimate from ``durations`` and whether each end was ``observed``
+    (``False``: right-censored, the person was still in when the data was drawn).
+
+    The band is the exponential Greenwood ("log-log") interval at level ``1 - alpha``, as in
+    ``lifelines``; where the curve is 1 the band is 1, where it is 0 the band is 0.
+
+    >>> curve = kaplan_meier([2, 3, 3, 5, 8], [True, True, False, True, False])
+    >>> [round(s, 3) for s in curve.survival]
+    [1.0, 0.8, 0.6, 0.3, 0.3]
+    >>> curve.median
+    5.0
+    """
+    if not 0 < alpha < 1:
+        raise FieldError("alpha must lie between 0 and 1", code="invalid_alpha", field="alpha")
+    times_in, seen = _check_durations(durations, observed)
+    deaths: dict[float, int] = {}
+    gone: dict[float, int] = {}
+    for t, o in zip(times_in, seen, strict=True):
+        gone[t] = gone.get(t, 0) + 1
+        if o:
+            deaths[t] = deaths.get(t, 0) + 1
+    times = sorted(gone)
+    if not times or times[0] > 0:
+        times.insert(0, 0.0)
+    z = _z(alpha)
+    n = len(times_in)
+    s, greenwood = 1.0, 0.0
+    out: dict[str, list[Any]] = {k: [] for k in ("s", "lo", "hi", "r", "d", "c")}
+    for t in times:
+        d, leaving = deaths.get(t, 0), gone.get(t, 0)
+        if d:
+            s *= 1 - d / n
+            if n > d:
+                greenwood += d / (n * (n - d))
+        if s >= 1.0:
+            lo = hi = 1.0
+        elif s <= 0.0:
+            lo = hi = 0.0
+        else:
+            v = math.log(s)
+            spread = z * math.sqrt(greenwood) / v
+            lo = math.exp(-math.exp(math.log(-v) - spread))
+            hi = math.exp(-math.exp(math.log(-v) + spread))
+        row = (s, lo, hi, n, d, leaving - d)
+        for key, value in zip(("s", "lo", "hi", "r", "d", "c"), row, strict=True):
+            out[key].append(value)
+        n -= leaving
+    return SurvivalCurve(
+        times=tuple(times),
+        survival=tuple(out["s"]),
+        lower=tuple(out["lo"]),
+        upper=tuple(out["hi"]),
+        at_risk=tuple(out["r"]),
+        events=tuple(out["d"]),
+        censored=tuple(out["c"]),
+        alpha=alpha,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Competing risks
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CompetingRisks:
+    """Cumulative incidence of each way to leave (Aalen-Johansen), with the curve of staying.
+
+    ``incidence[cause][k]`` is the share that has left by ``cause`` at ``times[k]``;
+    ``staying[k]`` the Kaplan-Meier share that has not left at all. At every time the
+    incidences and ``staying`` add up to 1.
+    """
+
+    times: tuple[float, ...]
+    causes: tuple[str, ...]
+    incidence: Mapping[str, tuple[float, ...]]
+    staying: tuple[float, ...]
+    n: int
+
+    def final(self, cause: str) -> float:
+        """The incidence of ``cause`` at the last time (0 when there are no times)."""
+        values = self.incidence[cause]
+        return values[-1] if values else 0.0
+
+    def to_frame(self) -> Any:
+        """One row per time: the time, each cause's incidence and the share staying."""
+        names = ("time", *self.causes, "staying")
+        rows = [
+            {
+                "time": t,
+                **{c: self.incidence[c][k] for c in self.causes},
+                "staying": self.staying[k],
+            }
+            for k, t in enumerate(self.times)
+        ]
+        return _frames.frame(rows, names)
+
+
+def aalen_johansen(
+    durations: Iterable[float],
+    causes: Iterable[str | None],
+    *,
+    names: Sequence[str] | None = None,
+) -> CompetingRisks:
+    """Cumulative incidence per cause from ``durations`` and each one's ``cause`` of ending
+    (``None``: censored, still in). ``names`` fixes the causes and their order (default: the
+    causes seen, sorted).
+
+    >>> risks = aalen_johansen([1, 2, 2, 4], ["advance", "exit", None, "advance"])
+    >>> {c: round(risks.final(c), 3) for c in risks.causes}
+    {'advance': 0.75, 'exit': 0.25}
+    """
+    times_in, _ = _check_durations(durations, None)
+    found = list(causes)
+    if len(found) != len(times_in):
+        raise FieldError(
+            "causes must have one entry per duration", code="length_mismatch", field="causes"
+        )
+    cause_names = tuple(names) if names is not None else tuple(sorted({c for c in found if c}))
+    unknown = {c for c in found if c is not None and c not in cause_names}
+    if unknown:
+        raise FieldError(
+            "a cause is not among the names given", code="unknown_cause", field="causes"
+        )
+    events: dict[float, dict[str, int]] = {}
+    gone: dict[float, int] = {}
+    for t, c in zip(times_in, found, strict=True):
+        gone[t] = gone.get(t, 0) + 1
+        if c is not None:
+            row = events.setdefault(t, {})
+            row[c] = row.get(c, 0) + 1
+    times = sorted(gone)
+    n_total = n = len(times_in)
+    s = 1.0
+    cumulative = dict.fromkeys(cause_names, 0.0)
+    incidence: dict[str, list[float]] = {c: [] for c in cause_names}
+    staying: list[float] = []
+    for t in times:
+        here = events.get(t, {})
+        d = sum(here.values())
+        for c in cause_names:
+            cumulative[c] += s * here.get(c, 0) / n
+            incidence[c].append(cumulative[c])
+        s *= 1 - d / n
+        staying.append(s)
+        n -= gone[t]
+    return CompetingRisks(
+        times=tuple(times),
+        causes=cause_names,
+        incidence={c: tuple(v) for c, v in incidence.items()},
+        staying=tuple(staying),
+        n=n_total,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Count tables and small-cell suppression
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PublishedTable:
+    """A count table made safe to publish: see :meth:`CountTable.suppress`.
+
+    Cells are text: a count, or ``"<k"``. A total is None where showing it would let a
+    suppressed cell be recomputed.
+    """
+
+    title: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...]
+    row_totals: tuple[str | None, ...]
+    column_totals: tuple[str | None, ...]
+    total: str | None
+    threshold: int
+
+    def to_frame(self) -> Any:
+        """The table with a ``total`` column and row (empty where a total is withheld)."""
+        rows = [
+            {"": r, **dict(zip(self.columns, cells, strict=True)), "total": t or ""}
+            for r, cells, t in zip(self.rows, self.cells, self.row_totals, strict=True)
+        ]
+        totals = [t or "" for t in self.column_totals]
+        rows.append(
+            {"": "total", **dict(zip(self.columns, totals, strict=True)), "total": self.total or ""}
+        )
+        return _frames.frame(rows, ("", *self.columns, "total"))
+
+
+@attrs.frozen(kw_only=True)
+class CountTable:
+    """A table of counts of participants or moves, with row and column labels."""
+
+    title: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.counts) != len(self.rows) or any(
+            len(r) != len(self.columns) for r in self.counts
+        ):
+            raise FieldError("counts must be rows x columns", code="shape", field="counts")
+        if any(
+            isinstance(c, bool) or not isinstance(c, int) or c < 0 for r in self.counts for c in r
+        ):
+            raise FieldError(
+                "counts must be whole numbers >= 0", code="invalid_count", field="counts"
+            )
+
+    def get(self, row: str, column: str) -> int:
+        """The count in ``row`` and ``column``."""
+        return self.counts[self.rows.index(row)][self.columns.index(column)]
+
+    @property
+    def row_totals(self) -> tuple[int, ...]:
+        """The sum of each row."""
+        return tuple(sum(r) for r in self.counts)
+
+    @property
+    def column_totals(self) -> tuple[int, ...]:
+        """The sum of each column."""
+        return tuple(sum(r[j] for r in self.counts) for j in range(len(self.columns)))
+
+    @property
+    def total(self) -> int:
+        """The sum of all cells."""
+        return sum(self.row_totals)
+
+    def suppress(self, threshold: int = 10) -> PublishedTable:
+        """The table for publication: every count from 1 to ``threshold - 1`` shows as
+        ``"<threshold"``; a total (row, column or grand) is withheld when it covers a
+        suppressed cell. Zeros stay visible.
+
+        No suppressed count can then be recomputed from what is shown: every equation that
+        contains it (its row total, its column total, the grand total) is withheld. Totals
+        published *elsewhere* (a headline count of participants) can still break this; publish
+        those rounded.
+
+        >>> t = CountTable(
+        ...     title="t", rows=("a", "b"), columns=("x", "y"), counts=((3, 20), (15, 12))
+        ... )
+        >>> p = t.suppress(10)
+        >>> p.cells, p.row_totals, p.column_totals, p.total
+        ((('<10', '20'), ('15', '12')), (None, '27'), (None, '32'), None)
+        """
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+            raise FieldError(
+                "threshold must be a whole number >= 1", code="invalid_threshold", field="threshold"
+            )
+        small = [[0 < c < threshold for c in r] for r in self.counts]
+        cells = tuple(
+            tuple(f"<{threshold}" if s else str(c) for c, s in zip(r, sr, strict=True))
+            for r, sr in zip(self.counts, small, strict=True)
+        )
+        row_totals = tuple(
+            None if any(sr) else str(t) for sr, t in zip(small, self.row_totals, strict=True)
+        )
+        column_totals = tuple(
+            None if any(sr[j] for sr in small) else str(t) for j, t in enumerate(self.column_totals)
+        )
+        total = None if any(any(sr) for sr in small) else str(self.total)
+        return PublishedTable(
+            title=self.title,
+            rows=self.rows,
+            columns=self.columns,
+            cells=cells,
+            row_totals=row_totals,
+            column_totals=column_totals,
+            total=total,
+            threshold=threshold,
+        )
+
+    def to_frame(self) -> Any:
+        """The counts as a DataFrame, one row per row label."""
+        rows = [
+            {"": r, **dict(zip(self.columns, c, strict=True))}
+            for r, c in zip(self.rows, self.counts, strict=True)
+        ]
+        return _frames.frame(rows, ("", *self.columns))
+
+
+_PHASE_LABELS = tuple(str(int(p)) for p in Phase)
+
+
+def entry_phases(cohort: Cohort) -> CountTable:
+    """Participants by the phase they first entered in (one per participant with a history).
+
+    Re-entries are counted by :func:`transition_matrix`.
+    """
+    counts = [0] * len(Phase)
+    for record in cohort.records:
+        episodes = record.trajectory.episodes()
+        if episodes:
+            counts[int(episodes[0].entry_phase)] += 1
+    return CountTable(
+        title="entry phase",
+        rows=_PHASE_LABELS,
+        columns=("participants",),
+        counts=tuple((c,) for c in counts),
+    )
+
+
+def transition_matrix(cohort: Cohort) -> CountTable:
+    """Every move in the cohort: rows ``entry``, ``re_entry`` and the phases 0-4 (where a
+    move starts), columns the phases 0-4 and ``exit`` (where it leads). The diagonal is
+    always 0: a move changes the phase."""
+    rows = ("entry", "re_entry", *_PHASE_LABELS)
+    columns = (*_PHASE_LABELS, "exit")
+    counts = [[0] * len(columns) for _ in rows]
+    for record in cohort.records:
+        for move in record.trajectory.moves():
+            if move.from_phase is None:
+                r = 0 if move.kind is MoveKind.ENTRY else 1
+            else:
+                r = 2 + int(move.from_phase)
+            c = len(columns) - 1 if move.to_phase is None else int(move.to_phase)
+            counts[r][c] += 1
+    return CountTable(
+        title="moves", rows=rows, columns=columns, counts=tuple(tuple(r) for r in counts)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Time in phase, leaving a phase, all phases
+# --------------------------------------------------------------------------------------------
+
+_FORWARD = (MoveKind.ADVANCE, MoveKind.SKIP)
+LeaveCause = Literal["advance", "setback", "exit"]
+_CAUSES: tuple[str, ...] = ("advance", "setback", "exit")
+
+
+def _stays(
+    records: Iterable[ParticipantRecord], as_of: datetime.date
+) -> dict[Phase, list[tuple[float, str | None]]]:
+    found: dict[Phase, list[tuple[float, str | None]]] = {p: [] for p in Phase}
+    for record in records:
+        for stay in record.trajectory.stays():
+            if stay.start > as_of:
+                continue
+            ended = stay.ended_by if stay.end is not None and stay.end <= as_of else None
+            end = stay.end if ended is not None else as_of
+            assert end is not None
+            cause = None
+            if ended is not None:
+                cause = "advance" if ended in _FORWARD else ended.value
+            found[stay.phase].append((_months((end - stay.start).days), cause))
+    return found
+
+
+def time_in_phase(cohort: Cohort, *, alpha: float = 0.05) -> dict[Phase, SurvivalCurve]:
+    """For each phase, the Kaplan-Meier curve of time spent in it (months), every stay counted;
+    a stay still going on at ``cohort.as_of`` is censored there."""
+    return {
+        phase: kaplan_meier([d for d, _ in spells], [c is not None for _, c in spells], alpha=alpha)
+        for phase, spells in _stays(cohort.records, cohort.as_of).items()
+    }
+
+
+def leaving_phase(cohort: Cohort) -> dict[Phase, CompetingRisks]:
+    """For each phase, the cumulative incidence of leaving it forward (``advance``: one phase
+    or more), back (``setback``) or out of the method (``exit``); ongoing stays are censored.
+    """
+    return {
+        phase: aalen_johansen([d for d, _ in spells], [c for _, c in spells], names=_CAUSES)
+        for phase, spells in _stays(cohort.records, cohort.as_of).items()
+    }
+
+
+@attrs.frozen(kw_only=True)
+class AllPhases:
+    """The expected time to pass all five phases, built from each phase's curve.
+
+    The sources give a mean of about 68 and a median of about 43 months (Movisie 2019,
+    001:313-315) without saying how they were computed. This library's reading: the sum over
+    the phases of the time spent in each, as the mean (``mean_months``: the sum of restricted
+    means, each up to its phase's last observed time) and as the median (``median_months``:
+    the sum of the phase medians). A phase whose median is not reached makes the median sum
+    ``math.inf``.
+    """
+
+    mean_months: float
+    median_months: float
+    phase_means: Mapping[Phase, float]
+    phase_medians: Mapping[Phase, float]
+
+    def to_frame(self) -> Any:
+        """One row per phase and a ``total`` row."""
+        rows: list[dict[str, object]] = [
+            {
+                "phase": str(int(p)),
+                "mean_months": self.phase_means[p],
+                "median_months": self.phase_medians[p],
+            }
+            for p in Phase
+        ]
+        rows.append(
+            {"phase": "total", "mean_months": self.mean_months, "median_months": self.median_months}
+        )
+        return _frames.frame(rows, ("phase", "mean_months", "median_months"))
+
+
+def all_phases(cohort: Cohort) -> AllPhases:
+    """The expected time to pass all phases (see :class:`AllPhases` for how)."""
+    curves = time_in_phase(cohort)
+    means = {p: c.restricted_mean() for p, c in curves.items()}
+    medians = {p: c.median for p, c in curves.items()}
+    return AllPhases(
+        mean_months=sum(means.values()),
+        median_months=sum(medians.values()),
+        phase_means=means,
+        phase_medians=medians,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Subgroups
+# --------------------------------------------------------------------------------------------
+
+Breakdown = Literal["age_band", "gender", "statushouder"]
+_AGE_BANDS = ((0, 30, "<30"), (30, 45, "30-44"), (45, 60, "45-59"), (60, 200, "60+"))
+
+
+def age_band(record: ParticipantRecord) -> str:
+    """The age band at first enrolment: ``<30``, ``30-44``, ``45-59``, ``60+`` or
+    ``unknown`` (no birth year or no enrolment). Age is the enrolment year minus the birth
+    year: the model holds no full birth date."""
+    events = record.trajectory.events
+    if record.participant.birth_year is None or not events:
+        return "unknown"
+    age = events[0].date.year - record.participant.birth_year
+    for low, high, name in _AGE_BANDS:
+        if low <= age < high:
+            return name
+    return "unknown"
+
+
+def _group_of(record: ParticipantRecord, by: Breakdown) -> str:
+    if by == "age_band":
+        return age_band(record)
+    if by == "gender":
+        return record.participant.gender.value
+    flag = record.participant.statushouder
+    return "unknown" if flag is None else "yes" if flag else "no"
+
+
+_GROUP_ORDER: Mapping[str, tuple[str, ...]] = {
+    "age_band": (*(b[2] for b in _AGE_BANDS), "unknown"),
+    "gender": tuple(g.value for g in Gender),
+    "statushouder": ("yes", "no", "unknown"),
+}
+
+
+@attrs.frozen(kw_only=True)
+class SubgroupTable:
+    """Per subgroup: participants, the median months in each phase, the share of finished
+    stays in each phase that ended forward, the share of exits to work or education, and how
+    many are still active."""
+
+    by: str
+    groups: tuple[str, ...]
+    participants: Mapping[str, int]
+    median_months: Mapping[str, Mapping[Phase, float]]
+    finished_forward: Mapping[str, Mapping[Phase, float | None]]
+    work_or_education: Mapping[str, float | None]
+    active: Mapping[str, int]
+
+    def to_frame(self) -> Any:
+        """One row per group."""
+        rows = []
+        for g in self.groups:
+            row: dict[str, object] = {self.by: g, "participants": self.participants[g]}
+            for p in Phase:
+                row[f"median_months_{int(p)}"] = self.median_months[g][p]
+            for p in Phase:
+                row[f"forward_{int(p)}"] = self.finished_forward[g][p]
+            row["work_or_education"] = self.work_or_education[g]
+            row["active"] = self.active[g]
+            rows.append(row)
+        columns = [self.by, "participants"]
+        columns += [f"median_months_{int(p)}" for p in Phase]
+        columns += [f"forward_{int(p)}" for p in Phase]
+        return _frames.frame(rows, [*columns, "work_or_education", "active"])
+
+
+def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
+    """The cohort broken down ``by`` age band, gender or statushouder (see
+    :class:`SubgroupTable`). Groups with no participants are left out."""
+    if by not in _GROUP_ORDER:
+        raise FieldError(
+            "by must be age_band, gender or statushouder", code="unknown_breakdown", field="by"
+        )
+    members: dict[str, list[ParticipantRecord]] = {}
+    for record in cohort.records:
+        members.setdefault(_group_of(record, by), []).append(record)
+    groups = tuple(g for g in _GROUP_ORDER[by] if g in members)
+    medians: dict[str, Mapping[Phase, float]] = {}
+    forward: dict[str, Mapping[Phase, float | None]] = {}
+    work: dict[str, float | None] = {}
+    active: dict[str, int] = {}
+    for g in groups:
+        spells = _stays(members[g], cohort.as_of)
+        medians[g] = {
+            p: kaplan_meier([d for d, _ in s], [c is not None for _, c in s]).median
+            for p, s in spells.items()
+        }
+        shares: dict[Phase, float | None] = {}
+        for p, s in spells.items():
+            ended = [c for _, c in s if c is not None]
+            shares[p] = sum(c == "advance" for c in ended) / len(ended) if ended else None
+        forward[g] = shares
+        exits = [
+            m.destination
+            for r in members[g]
+            for m in r.trajectory.moves()
+            if m.kind is MoveKind.EXIT and m.date <= cohort.as_of
+        ]
+        good = sum(1 for d in exits if d is not None and d.is_work_or_education)
+        work[g] = good / len(exits) if exits else None
+        active[g] = sum(1 for r in members[g] if r.trajectory.is_active)
+    return SubgroupTable(
+        by=by,
+        groups=groups,
+        participants={g: len(members[g]) for g in groups},
+        median_months=medians,
+        finished_forward=forward,
+        work_or_education=work,
+        active=active,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Outcomes and response
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class OutcomeDevelopment:
+    """Per measurement moment: how many responses, the mean of each scale, and the share
+    answering "ja" to each yes/no item (such as ``werk_betaald``, paid work)."""
+
+    instrument_id: str
+    moments: tuple[MeasurementMoment, ...]
+    responses: Mapping[MeasurementMoment, int]
+    scales: tuple[str, ...]
+    means: Mapping[MeasurementMoment, Mapping[str, float | None]]
+    shares: tuple[str, ...]
+    share_yes: Mapping[MeasurementMoment, Mapping[str, float | None]]
+
+    def to_frame(self) -> Any:
+        """One row per moment."""
+        rows = [
+            {
+                "moment": m.value,
+                "responses": self.responses[m],
+                **{f"mean_{s}": self.means[m][s] for s in self.scales},
+                **{f"share_{i}": self.share_yes[m][i] for i in self.shares},
+            }
+            for m in self.moments
+        ]
+        columns = ["moment", "responses", *(f"mean_{s}" for s in self.scales)]
+        return _frames.frame(rows, [*columns, *(f"share_{i}" for i in self.shares)])
+
+
+def outcome_development(cohort: Cohort, instrument: Instrument | None = None) -> OutcomeDevelopment:
+    """Outcomes per measurement moment for ``instrument`` (default: the built-in
+    ``piezo-effectmeting``). Each response is scored with :func:`~piezomethod.outcomes.score`
+    (exact, never prorated); a scale with too few answers is left out of its mean, not
+    counted as 0. Responses that do not fit the instrument are skipped (validate first)."""
+    ins = instrument or builtin_instrument("piezo-effectmeting")
+    yes_no = tuple(
+        i.id
+        for i in ins.items
+        if {str(o.code) for o in ins.response_scale(i.response_scale).options} == {"ja", "nee"}
+    )
+    scale_ids = tuple(s.id for s in ins.scales)
+    scale_items = {sc.id: tuple(si.item for si in sc.items) for sc in ins.scales}
+    sums: dict[MeasurementMoment, dict[str, list[float]]] = {
+        m: {s: [] for s in scale_ids} for m in MeasurementMoment
+    }
+    yes: dict[MeasurementMoment, dict[str, list[bool]]] = {
+        m: {i: [] for i in yes_no} for m in MeasurementMoment
+    }
+    count = dict.fromkeys(MeasurementMoment, 0)
+    # a scale's score depends only on its own items: score each combination of them once
+    cache: dict[tuple[str, tuple[Code | None, ...]], float | None] = {}
+
+    def scale_value(scale_id: str, answers: Mapping[str, Code]) -> float | None:
+        items = scale_items[scale_id]
+        key = (scale_id, tuple(answers.get(i) for i in items))
+        if key not in cache:
+            part = {i: a for i, a in zip(items, key[1], strict=True) if a is not None}
+            response = Response(instrument_id=ins.id, instrument_version=ins.version, answers=part)
+            found = score(ins, response).scale(scale_id)
+            ok = found.value is not None and found.status is not ScoreStatus.TOO_FEW_ANSWERS
+            cache[key] = float(found.value) if ok and found.value is not None else None
+        return cache[key]
+
+    for record in cohort.records:
+        for m in record.measurements:
+            r = m.response
+            if r.instrument_id != ins.id or r.instrument_version != ins.version:
+                continue
+            if check_response(ins, r):
+                continue
+            count[m.moment] += 1
+            for sid in scale_ids:
+                value = scale_value(sid, r.answers)
+                if value is not None:
+                    sums[m.moment][sid].append(value)
+            for item in yes_no:
+                answer = r.answers.get(item)
+                if answer is not None:
+                    yes[m.moment][item].append(answer == "ja")
+    moments = tuple(MeasurementMoment)
+    return OutcomeDevelopment(
+        instrument_id=ins.id,
+        moments=moments,
+        responses=count,
+        scales=scale_ids,
+        means={
+            m: {s: math.fsum(v) / len(v) if v else None for s, v in sums[m].items()}
+            for m in moments
+        },
+        shares=yes_no,
+        share_yes={
+            m: {i: sum(v) / len(v) if v else None for i, v in yes[m].items()} for m in moments
+        },
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ResponseRates:
+    """Per measurement moment: how many were done, late, missing and still due, and the
+    response rate ``(done + late) / (done + late + missing)`` (None when nothing settled)."""
+
+    instrument_id: str | None
+    counts: Mapping[MeasurementMoment, Mapping[MeasurementStatus, int]]
+
+    def rate(self, moment: MeasurementMoment | None = None) -> float | None:
+        """The response rate at ``moment``, or over all moments."""
+        chosen = [moment] if moment is not None else list(self.counts)
+        taken = sum(
+            self.counts[m][MeasurementStatus.DONE] + self.counts[m][MeasurementStatus.LATE]
+            for m in chosen
+        )
+        settled = taken + sum(self.counts[m][MeasurementStatus.MISSING] for m in chosen)
+        return taken / settled if settled else None
+
+    def to_frame(self) -> Any:
+        """One row per moment with each status count and the rate."""
+        statuses = tuple(MeasurementStatus)
+        rows = [
+            {"moment": m.value, **{s.value: c[s] for s in statuses}, "rate": self.rate(m)}
+            for m, c in self.counts.items()
+        ]
+        return _frames.frame(rows, ("moment", *(s.value for s in statuses), "rate"))
+
+
+def response_rates(
+    cohort: Cohort,
+    *,
+    instrument_id: str | None = "piezo-effectmeting",
+    windows: MeasurementWindows | None = None,
+) -> ResponseRates:
+    """The response rate per moment over the cohort, from
+    :func:`~piezomethod.outcomes.compliance` for each participant as of ``cohort.as_of``
+    (only measurements of ``instrument_id`` count; None: any)."""
+    counts = {m: dict.fromkeys(MeasurementStatus, 0) for m in MeasurementMoment}
+    for record in cohort.records:
+        report = compliance(
+            record.trajectory,
+            record.measurements,
+            as_of=cohort.as_of,
+            windows=windows,
+            instrument_id=instrument_id,
+        )
+        for status in report.moments:
+            counts[status.due.moment][status.status] += 1
+    return ResponseRates(instrument_id=instrument_id, counts=counts)
