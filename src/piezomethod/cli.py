@@ -4,8 +4,14 @@
   method and under a stricter house rule: what the library does, in one screen.
 * ``piezomethod phases`` — the five phases with their goals and settings.
 * ``piezomethod policy [methodiek|strict|FILE.json] [--mermaid]`` — describe a policy.
-* ``piezomethod validate FILE.json [--policy ...] [--json]`` — validate one trajectory file
-  (the :func:`~piezomethod.serialization.to_json` format); exit status 1 when it has errors.
+* ``piezomethod report [DIR] [-o report.html] [--suppress K]`` — validate a dataset folder
+  (default: the built-in synthetic cohort), compute the analytics and write one HTML report.
+* ``piezomethod validate DIR|FILE.json [--policy ...] [--json]`` — validate a dataset folder of
+  CSV tables, or one trajectory file (the :func:`~piezomethod.serialization.to_json` format);
+  exit status 1 when there are errors.
+* ``piezomethod synth [-n N] [--seed S] -o DIR`` — write a synthetic cohort as CSV tables.
+* ``piezomethod schema -o DIR`` — write the JSON Schemas of the wire format and the tables.
+* ``piezomethod instruments`` — the built-in questionnaires.
 
 All commands take ``--lang nl|en`` (Dutch is the default: it is the method's language).
 """
@@ -20,7 +26,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from piezomethod.dataset import load, table_schemas, write_tables
 from piezomethod.errors import Issue, PiezoError
+from piezomethod.instruments import instrument, instrument_schema, instruments
 from piezomethod.phases import (
     Enrolment,
     Exit,
@@ -33,7 +41,9 @@ from piezomethod.phases import (
     phase_table,
     validate_events,
 )
-from piezomethod.serialization import from_json
+from piezomethod.report import write_report
+from piezomethod.serialization import from_json, wire_schemas
+from piezomethod.synth import synthetic_cohort
 
 __all__ = ["main"]
 
@@ -161,21 +171,109 @@ def _validate(out: TextIO, path: str, policy: TransitionPolicy, as_json: bool, l
     return 1 if errors else 0
 
 
+def _validate_dataset(out: TextIO, folder: str, policy: TransitionPolicy, as_json: bool) -> int:
+    report = load(folder, policy=policy).report
+    if as_json:
+        out.write(report.to_json() + "\n")
+    else:
+        out.write(report.summary() + "\n")
+        for p in report.problems[:_SHOWN]:
+            where = f"{p.table}:{p.row}" if p.row is not None else p.table
+            column = f" [{p.column}]" if p.column else ""
+            who = f" {p.participant_id}" if p.participant_id else ""
+            out.write(f"  {p.severity.value:<7} {where}{column}{who} {p.code}: {p.message}\n")
+        if len(report.problems) > _SHOWN:
+            out.write(f"  ... {len(report.problems) - _SHOWN} more (use --json for all)\n")
+    return 0 if report.ok else 1
+
+
+_SHOWN = 50
+
+
+def _progress(word: str) -> None:
+    sys.stderr.write(f"piezomethod: {word}\n")
+    sys.stderr.flush()
+
+
+def _report(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
+    policy = _load_policy(args.policy)
+    report = None
+    if args.dir is None:
+        _progress(f"synthetic cohort n={args.n} seed={args.seed}")
+        cohort = synthetic_cohort(n=args.n, seed=args.seed)
+    else:
+        _progress(f"loading {args.dir}")
+        dataset = load(args.dir, policy=policy)
+        cohort, report = dataset.cohort, dataset.report
+    path = write_report(
+        args.output, cohort, report=report, lang=lang, suppress=args.suppress, progress=_progress
+    )
+    out.write(f"{path}\n")
+    return 0
+
+
+def _synth(args: argparse.Namespace, out: TextIO) -> int:
+    cohort = synthetic_cohort(n=args.n, seed=args.seed)
+    for path in write_tables(cohort, args.output):
+        out.write(f"{path}\n")
+    return 0
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    schemas = {f"table-{name}": schema for name, schema in table_schemas().items()}
+    schemas |= wire_schemas()
+    schemas["instrument"] = instrument_schema()
+    for name, schema in sorted(schemas.items()):
+        path = folder / f"{name}.schema.json"
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        out.write(f"{path}\n")
+    return 0
+
+
+def _instruments(out: TextIO, lang: Lang) -> int:
+    for instrument_id in instruments():
+        ins = instrument(instrument_id)
+        out.write(
+            f"{ins.id:<28} {ins.version:<6} {len(ins.items):>3} items  {ins.title.get(lang)}\n"
+        )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="piezomethod", description="The PiëzoMethodiek as code and data."
     )
     parser.add_argument("--lang", choices=["nl", "en"], default="nl")
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=["nl", "en"], default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="phase table and an example history, validated")
-    sub.add_parser("phases", help="the five phases")
-    pol = sub.add_parser("policy", help="describe a transition policy")
+    sub.add_parser("demo", help="phase table and an example history, validated", parents=[lang])
+    sub.add_parser("phases", help="the five phases", parents=[lang])
+    pol = sub.add_parser("policy", help="describe a transition policy", parents=[lang])
     pol.add_argument("policy", nargs="?", default="methodiek", help="methodiek, strict or a file")
     pol.add_argument("--mermaid", action="store_true", help="print a Mermaid state diagram")
-    val = sub.add_parser("validate", help="validate a trajectory JSON file")
-    val.add_argument("file")
+    val = sub.add_parser(
+        "validate", help="validate a dataset folder or a trajectory JSON file", parents=[lang]
+    )
+    val.add_argument("file", help="a folder of CSV tables, or a trajectory JSON file")
     val.add_argument("--policy", default="methodiek", help="methodiek, strict or a policy file")
     val.add_argument("--json", action="store_true", help="machine-readable output")
+    rep = sub.add_parser("report", help="write the HTML report on a dataset", parents=[lang])
+    rep.add_argument("dir", nargs="?", help="a folder of CSV tables (default: synthetic)")
+    rep.add_argument("-o", "--output", default="report.html", help="the HTML file to write")
+    rep.add_argument("--suppress", type=int, default=None, metavar="K", help="hide counts < K")
+    rep.add_argument("--policy", default="methodiek", help="methodiek, strict or a policy file")
+    rep.add_argument("-n", type=int, default=2000, help="size of the synthetic cohort")
+    rep.add_argument("--seed", type=int, default=0, help="seed of the synthetic cohort")
+    syn = sub.add_parser("synth", help="write a synthetic cohort as CSV tables", parents=[lang])
+    syn.add_argument("-n", type=int, default=1000, help="participants")
+    syn.add_argument("--seed", type=int, default=0)
+    syn.add_argument("-o", "--output", required=True, help="the folder to write")
+    sch = sub.add_parser("schema", help="write the JSON Schemas", parents=[lang])
+    sch.add_argument("-o", "--output", required=True, help="the folder to write")
+    sub.add_parser("instruments", help="the built-in questionnaires", parents=[lang])
     return parser
 
 
@@ -195,7 +293,18 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             text = policy.to_mermaid(lang=lang) if args.mermaid else policy.describe(lang=lang)
             stream.write(text + "\n")
             return 0
-        return _validate(stream, args.file, _load_policy(args.policy), args.json, lang)
+        if args.command == "validate":
+            policy = _load_policy(args.policy)
+            if Path(args.file).is_dir():
+                return _validate_dataset(stream, args.file, policy, args.json)
+            return _validate(stream, args.file, policy, args.json, lang)
+        if args.command == "report":
+            return _report(args, stream, lang)
+        if args.command == "synth":
+            return _synth(args, stream)
+        if args.command == "schema":
+            return _schema(args, stream)
+        return _instruments(stream, lang)
     except OSError as err:
         sys.stderr.write(f"piezomethod: cannot read {err.filename}: {err.strerror}\n")
         return 2

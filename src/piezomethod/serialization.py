@@ -47,8 +47,9 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from types import UnionType
-from typing import Any, Final, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, Final, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
+import attrs
 import cattrs
 from cattrs.errors import (
     BaseValidationError,
@@ -105,6 +106,7 @@ __all__ = [
     "from_json",
     "to_dict",
     "to_json",
+    "wire_schemas",
 ]
 
 SCHEMA_VERSION: Final = 1
@@ -571,3 +573,114 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
     if isinstance(exc, TypeError | AttributeError):
         return [Problem(path=path, message="wrong type")]
     return [Problem(path=path, message="invalid value")]
+
+
+# --------------------------------------------------------------------------------------------
+# JSON Schemas of the wire format
+# --------------------------------------------------------------------------------------------
+
+_DATE_SCHEMA: Final = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_SCALARS: Final[Mapping[Any, dict[str, Any]]] = {
+    str: {"type": "string"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    bool: {"type": "boolean"},
+    datetime.date: _DATE_SCHEMA,
+    Phase: {"type": "integer", "minimum": 0, "maximum": 4},
+    type(None): {"type": "null"},
+}
+
+
+class _SchemaBuilder:
+    def __init__(self) -> None:
+        self.defs: dict[str, Any] = {}
+
+    def of(self, tp: Any) -> dict[str, Any]:
+        if tp in _SCALARS:
+            return dict(_SCALARS[tp])
+        if tp is Event:
+            return {"oneOf": [self.event(cls, tag) for tag, cls in _EVENT_TAGS.items()]}
+        if isinstance(tp, type) and issubclass(tp, enum.StrEnum):
+            return {"enum": [m.value for m in tp]}
+        if isinstance(tp, type) and attrs.has(tp):
+            name = tp.__name__
+            if name not in self.defs:
+                self.defs[name] = {}  # a placeholder while building breaks recursion
+                self.defs[name] = self.object(tp)
+            return {"$ref": f"#/$defs/{name}"}
+        origin, args = get_origin(tp), get_args(tp)
+        if origin in (Union, UnionType):
+            options = [self.of(a) for a in args]
+            return {"anyOf": options}
+        if origin is Literal:
+            return {"enum": list(args)}
+        if origin in (tuple, list, frozenset):
+            if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+                items = [self.of(a) for a in args]
+                return {"type": "array", "prefixItems": items, "items": False}
+            schema: dict[str, Any] = {"type": "array", "items": self.of(args[0])}
+            if origin is frozenset:
+                schema["uniqueItems"] = True
+            return schema
+        if _is_mapping(tp):
+            return {"type": "object", "additionalProperties": self.of(args[1])}
+        raise TypeError(f"no JSON Schema for {tp!r}")  # pragma: no cover - a new field type
+
+    def object(self, cls: type) -> dict[str, Any]:
+        hints = get_type_hints(cls)
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for field in attrs.fields(cls):
+            if not field.init:
+                continue
+            name = field.alias or field.name
+            properties[name] = self.of(hints[field.name])
+            if field.default is attrs.NOTHING:
+                required.append(name)
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        if required:
+            schema["required"] = required
+        doc = (cls.__doc__ or "").strip().split("\n\n")[0]
+        if doc:
+            schema["description"] = " ".join(doc.split())
+        return schema
+
+    def event(self, cls: type, tag: str) -> dict[str, Any]:
+        schema = self.object(cls)
+        schema["properties"] = {"type": {"const": tag}, **schema["properties"]}
+        schema["required"] = ["type", *schema.get("required", [])]
+        return schema
+
+
+def wire_schemas() -> dict[str, dict[str, Any]]:
+    """A JSON Schema (draft 2020-12) for each top-level type of the wire format, by name
+    (``participant-record``, ``trajectory``, ...). They describe what :func:`to_dict` writes
+    and :func:`from_dict` accepts; :func:`from_dict` also checks what a schema cannot say
+    (the phase model, instruments' internal consistency), so a schema-valid document can still
+    be refused, with the reason.
+
+    >>> schema = wire_schemas()["trajectory"]
+    >>> sorted(schema["properties"])
+    ['events', 'participant_id', 'schema_version']
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for cls in _TOP_LEVEL:
+        builder = _SchemaBuilder()
+        body = builder.event(cls, _TAG_OF[cls]) if cls in _TAG_OF else builder.object(cls)
+        body["properties"] = {"schema_version": {"const": SCHEMA_VERSION}, **body["properties"]}
+        body["required"] = ["schema_version", *body.get("required", [])]
+        name = re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower()
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://piezomethod.invalid/schemas/{name}.json",
+            "title": f"piezomethod {cls.__name__} (wire format v{SCHEMA_VERSION})",
+            **body,
+        }
+        if builder.defs:
+            schema["$defs"] = builder.defs
+        found[name] = schema
+    return found

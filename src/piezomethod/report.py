@@ -1,0 +1,578 @@
+"""The report a team lead opens: one self-contained HTML file about a cohort.
+
+:func:`report_html` validates nothing itself: give it a :class:`~piezomethod.records.Cohort`
+(and, if it came from :func:`~piezomethod.dataset.load`, the validation report). It computes
+the analytics of :mod:`piezomethod.analytics` and lays them out with tables; with the
+``[report]`` extra (matplotlib) it adds charts, embedded as SVG so the file needs nothing else.
+A synthetic cohort is labelled as such at the top of the page.
+
+With ``suppress=k`` every count table is published with small-cell suppression (see
+:meth:`~piezomethod.analytics.CountTable.suppress`) and the headline number of participants is
+rounded to tens.
+
+>>> from piezomethod.synth import synthetic_cohort
+>>> page = report_html(synthetic_cohort(n=50, seed=1), lang="en", charts=False)
+>>> page.startswith("<!DOCTYPE html>"), "Synthetic data" in page
+(True, True)
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import importlib.util
+import io
+import math
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from piezomethod.analytics import (
+    CountTable,
+    all_phases,
+    entry_phases,
+    leaving_phase,
+    outcome_development,
+    response_rates,
+    subgroups,
+    time_in_phase,
+    transition_matrix,
+)
+from piezomethod.dataset import ValidationReport
+from piezomethod.errors import FieldError
+from piezomethod.outcomes import MeasurementMoment, MeasurementStatus
+from piezomethod.phases import Lang, Phase
+from piezomethod.records import Cohort
+
+__all__ = ["charts_available", "report_html", "write_report"]
+
+Progress = Callable[[str], None]
+
+_WORDS: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "PiëzoMethodiek — rapportage",
+        "synthetic": "Synthetische gegevens: gegenereerd, geen echte deelnemers.",
+        "as_of": "Stand van",
+        "participants": "deelnemers",
+        "about": "ongeveer",
+        "validation": "Controle van de gegevens",
+        "loaded": "ingelezen",
+        "quarantined": "in quarantaine (met fouten, niet meegeteld)",
+        "errors": "fouten",
+        "warnings": "waarschuwingen",
+        "code": "code",
+        "count": "aantal",
+        "no_problems": "Geen problemen gevonden.",
+        "entry": "Instroom per fase",
+        "entry_note": "De fase waarin deelnemers voor het eerst instroomden.",
+        "flows": "Stromen tussen fasen",
+        "flows_note": "Elke beweging: van (rij) naar (kolom). Herinstroom staat apart.",
+        "from": "van",
+        "time": "Tijd per fase",
+        "time_note": (
+            "Kaplan-Meier: het deel dat na zoveel maanden nog in de fase zit. Wie er nog in zit, "
+            "telt mee tot de standdatum (gecensureerd)."
+        ),
+        "months": "maanden",
+        "median": "mediaan (maanden)",
+        "mean": "gemiddelde (maanden, begrensd)",
+        "stays": "verblijven",
+        "still_in": "nog in fase",
+        "all_phases": "Alle fasen doorlopen: som van de fasen",
+        "all_phases_note": (
+            "De bronnen noemen gemiddeld 68 en mediaan 43 maanden zonder rekenwijze; dit is de "
+            "som over de vijf fasen."
+        ),
+        "leaving": "Hoe een fase eindigt",
+        "leaving_note": (
+            "Cumulatieve incidentie (Aalen-Johansen) van doorstroom (ook overslaan), terugval "
+            "en uitstroom; de rest zit nog in de fase."
+        ),
+        "advance": "doorstroom",
+        "setback": "terugval",
+        "exit": "uitstroom",
+        "staying": "nog in fase",
+        "subgroups": "Groepen",
+        "age_band": "leeftijd bij instroom",
+        "gender": "gender",
+        "statushouder": "statushouder",
+        "work": "uitstroom naar werk of opleiding",
+        "active": "nog actief",
+        "outcomes": "Ontwikkeling van uitkomsten per meetmoment",
+        "outcomes_note": "Gemiddelde per schaal en aandeel 'ja'; alleen afgenomen vragenlijsten.",
+        "responses": "vragenlijsten",
+        "response": "Respons per meetmoment",
+        "response_note": "Respons = (op tijd + te laat) / (op tijd + te laat + ontbrekend).",
+        "rate": "respons",
+        "moment": "meetmoment",
+        "phase": "fase",
+        "total": "totaal",
+        "suppressed": "Kleine aantallen (onder {k}) zijn afgeschermd als '<{k}'.",
+        "made_by": "Gemaakt met piezomethod {v} op {d}.",
+        "no_charts": "Grafieken: installeer piezomethod[report].",
+        "group": "groep",
+        "yes": "ja",
+        "no": "nee",
+        "unknown": "onbekend",
+    },
+    "en": {
+        "title": "PiëzoMethodiek — report",
+        "synthetic": "Synthetic data: generated, not real participants.",
+        "as_of": "As of",
+        "participants": "participants",
+        "about": "about",
+        "validation": "Data check",
+        "loaded": "loaded",
+        "quarantined": "quarantined (with errors, not counted)",
+        "errors": "errors",
+        "warnings": "warnings",
+        "code": "code",
+        "count": "count",
+        "no_problems": "No problems found.",
+        "entry": "Entry by phase",
+        "entry_note": "The phase participants first entered in.",
+        "flows": "Flows between phases",
+        "flows_note": "Every move: from (row) to (column). Re-entries are shown apart.",
+        "from": "from",
+        "time": "Time in each phase",
+        "time_note": (
+            "Kaplan-Meier: the share still in the phase after so many months. Those still in "
+            "count until the as-of date (censored)."
+        ),
+        "months": "months",
+        "median": "median (months)",
+        "mean": "mean (months, restricted)",
+        "stays": "stays",
+        "still_in": "still in phase",
+        "all_phases": "Passing all phases: the sum over the phases",
+        "all_phases_note": (
+            "The sources give a mean of 68 and a median of 43 months without a method; this is "
+            "the sum over the five phases."
+        ),
+        "leaving": "How a phase ends",
+        "leaving_note": (
+            "Cumulative incidence (Aalen-Johansen) of advance (skips included), setback and "
+            "exit; the rest is still in the phase."
+        ),
+        "advance": "advance",
+        "setback": "setback",
+        "exit": "exit",
+        "staying": "still in phase",
+        "subgroups": "Groups",
+        "age_band": "age at entry",
+        "gender": "gender",
+        "statushouder": "statushouder",
+        "work": "exits to work or education",
+        "active": "still active",
+        "outcomes": "Outcome development per measurement moment",
+        "outcomes_note": "Mean per scale and share answering 'yes'; questionnaires taken only.",
+        "responses": "questionnaires",
+        "response": "Response per measurement moment",
+        "response_note": "Response = (on time + late) / (on time + late + missing).",
+        "rate": "response",
+        "moment": "moment",
+        "phase": "phase",
+        "total": "total",
+        "suppressed": "Small counts (below {k}) are shown as '<{k}'.",
+        "made_by": "Made with piezomethod {v} on {d}.",
+        "no_charts": "Charts: install piezomethod[report].",
+        "group": "group",
+        "yes": "yes",
+        "no": "no",
+        "unknown": "unknown",
+    },
+}
+
+_MOMENTS = {
+    "nl": {"entry": "instroom", "transition": "fase-overgang", "exit": "uitstroom"}
+    | {"follow_up": "follow-up (3 mnd)"},
+    "en": {"entry": "entry", "transition": "transition", "exit": "exit"}
+    | {"follow_up": "follow-up (3 mo)"},
+}
+_STATUS = {
+    "nl": {"done": "op tijd", "late": "te laat", "missing": "ontbrekend", "due": "open"}
+    | {"not_yet_due": "nog niet"},
+    "en": {"done": "on time", "late": "late", "missing": "missing", "due": "open"}
+    | {"not_yet_due": "not yet"},
+}
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.8rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem}
+td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}
+.banner{background:#fff3cd;border:1px solid #e0c36a;padding:.6rem 1rem;font-weight:600}
+.note{color:#555;font-size:.92rem}figure{margin:1rem 0}svg{max-width:100%;height:auto}
+footer{margin-top:3rem;color:#666;font-size:.85rem}
+"""
+
+
+def charts_available() -> bool:
+    """True when matplotlib (the ``[report]`` extra) is installed."""
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def _version() -> str:
+    try:
+        return version("piezomethod")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _num(value: float | int | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    if math.isinf(value):
+        return "∞"
+    return f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="n">{_e(c)}</td>' if k >= numeric_from else f"<td>{_e(c)}</td>"
+            for k, c in enumerate(row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _counts(table: CountTable, suppress: int | None, corner: str, total: str) -> str:
+    if suppress is None:
+        cells = [[_num(c) for c in row] for row in table.counts]
+        row_totals: list[str | None] = [_num(t) for t in table.row_totals]
+        column_totals: list[str | None] = [_num(t) for t in table.column_totals]
+        grand: str | None = _num(table.total)
+    else:
+        published = table.suppress(suppress)
+        cells = [list(row) for row in published.cells]
+        row_totals = list(published.row_totals)
+        column_totals = list(published.column_totals)
+        grand = published.total
+    rows = [
+        [label, *row, t or "×"] for label, row, t in zip(table.rows, cells, row_totals, strict=True)
+    ]
+    rows.append([total, *(t or "×" for t in column_totals), grand or "×"])
+    return _table([corner, *table.columns, total], rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Charts (matplotlib, only when installed)
+# --------------------------------------------------------------------------------------------
+
+
+def _svg(figure: Any) -> str:
+    import matplotlib as mpl  # noqa: PLC0415 - an optional extra, imported only when drawing
+
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": "piezomethod", "svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _figure(width: float = 7.0, height: float = 3.4) -> Any:
+    from matplotlib.figure import Figure  # noqa: PLC0415 - as in _svg
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _chart_entry(table: CountTable, w: dict[str, str]) -> str:
+    fig = _figure(6, 2.8)
+    ax = fig.subplots()
+    ax.bar(
+        [f"{w['phase']} {r}" for r in table.rows],
+        [row[0] for row in table.counts],
+        color=[Phase(int(r)).colour for r in table.rows],
+    )
+    ax.set_ylabel(w["participants"])
+    return _svg(fig)
+
+
+def _chart_flows(table: CountTable, w: dict[str, str]) -> str:
+    fig = _figure(6, 4)
+    ax = fig.subplots()
+    values = [list(r) for r in table.counts]
+    ax.imshow(values, cmap="Blues")
+    ax.set_xticks(range(len(table.columns)), labels=list(table.columns))
+    ax.set_yticks(range(len(table.rows)), labels=list(table.rows))
+    ax.set_xlabel(w["phase"])
+    ax.set_ylabel(w["from"])
+    top = max((c for r in values for c in r), default=0)
+    for i, row in enumerate(values):
+        for j, c in enumerate(row):
+            if c:
+                colour = "white" if c > top / 2 else "black"
+                ax.text(j, i, str(c), ha="center", va="center", fontsize=8, color=colour)
+    return _svg(fig)
+
+
+def _chart_curves(curves: dict[Phase, Any], w: dict[str, str]) -> str:
+    fig = _figure()
+    ax = fig.subplots()
+    for phase, curve in curves.items():
+        if curve.n:
+            ax.step(curve.times, curve.survival, where="post", color=phase.colour)
+            ax.fill_between(
+                curve.times, curve.lower, curve.upper, step="post", color=phase.colour, alpha=0.15
+            )
+            ax.plot([], [], color=phase.colour, label=f"{w['phase']} {int(phase)}")
+    ax.set_xlabel(w["months"])
+    ax.set_ylabel(w["still_in"])
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, 72)
+    ax.legend(frameon=False)
+    return _svg(fig)
+
+
+def _chart_leaving(risks: dict[Phase, Any], w: dict[str, str]) -> str:
+    fig = _figure(6, 3)
+    ax = fig.subplots()
+    labels = [f"{w['phase']} {int(p)}" for p in risks]
+    bottom = [0.0] * len(labels)
+    colours = {"advance": "#009E73", "setback": "#E69F00", "exit": "#999999"}
+    for cause in ("advance", "setback", "exit"):
+        values = [r.final(cause) for r in risks.values()]
+        ax.bar(labels, values, bottom=bottom, label=w[cause], color=colours[cause])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylim(0, 1)
+    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.15))
+    return _svg(fig)
+
+
+def _chart_lines(
+    x: Sequence[str], series: dict[str, list[float | None]], ylabel: str, ylim: tuple[float, float]
+) -> str:
+    fig = _figure(6, 3)
+    ax = fig.subplots()
+    for name, values in series.items():
+        points = [(k, v) for k, v in enumerate(values) if v is not None]
+        ax.plot([k for k, _ in points], [v for _, v in points], marker="o", label=name)
+    ax.set_xticks(range(len(x)), labels=list(x))
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(*ylim)
+    ax.legend(frameon=False, fontsize=8)
+    return _svg(fig)
+
+
+def _chart_bars(x: Sequence[str], values: Sequence[float | None], ylabel: str) -> str:
+    fig = _figure(6, 2.8)
+    ax = fig.subplots()
+    ax.bar(list(x), [v or 0.0 for v in values], color="#0072B2")
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(ylabel)
+    return _svg(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# The page
+# --------------------------------------------------------------------------------------------
+
+
+def _validation_section(report: ValidationReport, w: dict[str, str], suppress: int | None) -> str:
+    parts = [f"<h2>{_e(w['validation'])}</h2>"]
+    summary = [
+        [w["participants"], _num(report.participants)],
+        [w["loaded"], _num(report.loaded)],
+        [w["quarantined"], _num(len(report.quarantined))],
+        [w["errors"], _num(len(report.errors))],
+        [w["warnings"], _num(len(report.warnings))],
+    ]
+    parts.append(_table(["", w["count"]], summary))
+    counts = report.counts()
+    if counts:
+        table = CountTable(
+            title="codes",
+            rows=tuple(counts),
+            columns=(w["count"],),
+            counts=tuple((n,) for n in counts.values()),
+        )
+        parts.append(_counts(table, suppress, w["code"], w["total"]))
+    else:
+        parts.append(f"<p>{_e(w['no_problems'])}</p>")
+    return "".join(parts)
+
+
+def report_html(
+    cohort: Cohort,
+    *,
+    report: ValidationReport | None = None,
+    lang: Lang = "nl",
+    suppress: int | None = None,
+    charts: bool | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """The report on ``cohort`` as one HTML page (a string). ``charts`` defaults to whether
+    the ``[report]`` extra is installed; ``progress`` is called with a word per step."""
+    if lang not in _WORDS:
+        raise FieldError("lang must be 'nl' or 'en'", code="unknown_lang", field="lang")
+    if suppress is not None and (
+        isinstance(suppress, bool) or not isinstance(suppress, int) or suppress < 1
+    ):
+        raise FieldError(
+            "suppress must be a whole number >= 1", code="invalid_threshold", field="suppress"
+        )
+    draw = charts_available() if charts is None else charts
+    if draw and not charts_available():
+        raise ImportError("charts need matplotlib: pip install 'piezomethod[report]'")
+    w = _WORDS[lang]
+    step = progress or (lambda _: None)
+    moments = {m: _MOMENTS[lang][m.value] for m in MeasurementMoment}
+    n = len(cohort)
+    shown_n = f"{w['about']} {_num(round(n, -1))}" if suppress else _num(n)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(w['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(w['title'])}</h1>",
+    ]
+    if cohort.synthetic:
+        parts.append(f'<p class="banner">{_e(w["synthetic"])}</p>')
+    name = f"{_e(cohort.name)} · " if cohort.name else ""
+    parts.append(
+        f"<p>{name}{_e(w['as_of'])} {cohort.as_of.isoformat()} · "
+        f"{shown_n} {_e(w['participants'])}</p>"
+    )
+    if suppress:
+        parts.append(f'<p class="note">{_e(w["suppressed"].format(k=suppress))}</p>')
+    if not draw:
+        parts.append(f'<p class="note">{_e(w["no_charts"])}</p>')
+    if report is not None:
+        parts.append(_validation_section(report, w, suppress))
+
+    step("entry")
+    entries = entry_phases(cohort)
+    parts += [f"<h2>{_e(w['entry'])}</h2>", f'<p class="note">{_e(w["entry_note"])}</p>']
+    parts.append(_counts(entries, suppress, w["phase"], w["total"]))
+    if draw:
+        parts.append(f"<figure>{_chart_entry(entries, w)}</figure>")
+
+    step("flows")
+    flows = transition_matrix(cohort)
+    parts += [f"<h2>{_e(w['flows'])}</h2>", f'<p class="note">{_e(w["flows_note"])}</p>']
+    parts.append(_counts(flows, suppress, w["from"], w["total"]))
+    if draw and suppress is None:
+        parts.append(f"<figure>{_chart_flows(flows, w)}</figure>")
+
+    step("time in phase")
+    curves = time_in_phase(cohort)
+    overall = all_phases(cohort)
+    parts += [f"<h2>{_e(w['time'])}</h2>", f'<p class="note">{_e(w["time_note"])}</p>']
+    rows = [
+        [
+            f"{w['phase']} {int(p)}",
+            _num(c.n),
+            _num(c.median),
+            _num(overall.phase_means[p]),
+        ]
+        for p, c in curves.items()
+    ]
+    rows.append([w["all_phases"], "", _num(overall.median_months), _num(overall.mean_months)])
+    parts.append(_table([w["phase"], w["stays"], w["median"], w["mean"]], rows))
+    parts.append(f'<p class="note">{_e(w["all_phases_note"])}</p>')
+    if draw:
+        parts.append(f"<figure>{_chart_curves(curves, w)}</figure>")
+
+    step("leaving")
+    risks = leaving_phase(cohort)
+    parts += [f"<h2>{_e(w['leaving'])}</h2>", f'<p class="note">{_e(w["leaving_note"])}</p>']
+    rows = [
+        [
+            f"{w['phase']} {int(p)}",
+            _num(r.n),
+            *(_pct(r.final(c)) for c in r.causes),
+            _pct(r.staying[-1] if r.staying else None),
+        ]
+        for p, r in risks.items()
+    ]
+    header = [w["phase"], w["stays"], w["advance"], w["setback"], w["exit"], w["staying"]]
+    parts.append(_table(header, rows))
+    if draw:
+        parts.append(f"<figure>{_chart_leaving(risks, w)}</figure>")
+
+    step("groups")
+    parts.append(f"<h2>{_e(w['subgroups'])}</h2>")
+    for by in ("age_band", "gender", "statushouder"):
+        table = subgroups(cohort, by)
+        rows = []
+        for g in table.groups:
+            count = table.participants[g]
+            shown = f"<{suppress}" if suppress and count < suppress else _num(count)
+            label = w.get(g, g) if by == "statushouder" else g
+            rows.append(
+                [
+                    label,
+                    shown,
+                    *(_num(table.median_months[g][p]) for p in Phase),
+                    _pct(table.work_or_education[g]),
+                ]
+            )
+        header = [w[by], w["participants"], *(f"{w['median']} {int(p)}" for p in Phase), w["work"]]
+        parts.append(_table(header, rows))
+
+    step("outcomes")
+    outcomes = outcome_development(cohort)
+    parts += [f"<h2>{_e(w['outcomes'])}</h2>", f'<p class="note">{_e(w["outcomes_note"])}</p>']
+    header = [w["moment"], w["responses"], *outcomes.scales, *(f"% {i}" for i in outcomes.shares)]
+    rows = [
+        [
+            moments[m],
+            _num(outcomes.responses[m]),
+            *(_num(outcomes.means[m][s], 2) for s in outcomes.scales),
+            *(_pct(outcomes.share_yes[m][i]) for i in outcomes.shares),
+        ]
+        for m in outcomes.moments
+    ]
+    parts.append(_table(header, rows))
+    if draw:
+        x = [moments[m] for m in outcomes.moments]
+        series = {
+            s: [outcomes.means[m][s] for m in outcomes.moments]
+            for s in outcomes.scales
+            if s in {"geluk", "kalm_rustig", "neerslachtig", "gezondheid_algemeen", "taal_spreken"}
+        }
+        parts.append(f"<figure>{_chart_lines(x, series, '', (0, 10))}</figure>")
+        shares = {i: [outcomes.share_yes[m][i] for m in outcomes.moments] for i in outcomes.shares}
+        parts.append(f"<figure>{_chart_lines(x, shares, '', (0, 1))}</figure>")
+
+    step("response")
+    rates = response_rates(cohort)
+    parts += [f"<h2>{_e(w['response'])}</h2>", f'<p class="note">{_e(w["response_note"])}</p>']
+    statuses = tuple(MeasurementStatus)
+    rows = [
+        [moments[m], *(_num(rates.counts[m][s]) for s in statuses), _pct(rates.rate(m))]
+        for m in MeasurementMoment
+    ]
+    rows.append([w["total"], *("" for _ in statuses), _pct(rates.rate())])
+    parts.append(
+        _table([w["moment"], *(_STATUS[lang][s.value] for s in statuses), w["rate"]], rows)
+    )
+    if draw:
+        values = [rates.rate(m) for m in MeasurementMoment]
+        parts.append(f"<figure>{_chart_bars(list(moments.values()), values, w['rate'])}</figure>")
+
+    made = w["made_by"].format(v=_version(), d=datetime.date.today().isoformat())
+    parts.append(f"<footer>{_e(made)}</footer></body></html>")
+    step("done")
+    return "\n".join(parts)
+
+
+def write_report(path: str | Path, cohort: Cohort, **options: Any) -> Path:
+    """Write :func:`report_html` to ``path`` (UTF-8) and return the path."""
+    target = Path(path)
+    target.write_text(report_html(cohort, **options), encoding="utf-8")
+    return target
