@@ -73,3 +73,76 @@ def test_validate_reports_structural_errors(tmp_path: Path) -> None:
 def test_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("validate", str(tmp_path / "missing.json"))[0] == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# Datasets: report, validate DIR, synth, schema, instruments
+# --------------------------------------------------------------------------------------------
+
+
+def test_synth_then_validate_a_clean_folder(tmp_path: Path) -> None:
+    status, text = run("synth", "-n", "30", "--seed", "2", "-o", str(tmp_path))
+    assert status == 0
+    assert (tmp_path / "events.csv").is_file()
+    assert "participants.csv" in text
+    status, text = run("validate", str(tmp_path))
+    assert status == 0
+    assert "30 participants: 30 loaded, 0 quarantined" in text
+
+
+def test_validate_a_broken_folder_exits_1_and_reports_json(tmp_path: Path) -> None:
+    run("synth", "-n", "10", "-o", str(tmp_path))
+    events = tmp_path / "events.csv"
+    lines = events.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",enrolment,", ",enrolment_typo,")
+    events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, text = run("validate", str(tmp_path), "--json")
+    assert status == 1
+    data = json.loads(text)
+    assert data["ok"] is False
+    assert data["counts"]["invalid_value"] == 1
+    assert len(data["quarantined"]) == 1
+    status, text = run("validate", str(tmp_path))
+    assert status == 1
+    assert "events:1 [type]" in text
+
+
+def test_report_on_the_builtin_cohort_and_on_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "r.html"
+    status, text = run("report", "-n", "50", "-o", str(target), "--lang", "en")
+    assert status == 0
+    assert text.strip() == str(target)
+    page = target.read_text(encoding="utf-8")
+    assert "Synthetic data" in page
+    assert "piezomethod: done" in capsys.readouterr().err
+    folder = tmp_path / "data"
+    run("synth", "-n", "20", "-o", str(folder))
+    status, _ = run("report", str(folder), "-o", str(target), "--suppress", "5")
+    assert status == 0
+    assert "Controle van de gegevens" in target.read_text(encoding="utf-8")
+
+
+def test_report_on_a_missing_folder_cannot_run(tmp_path: Path) -> None:
+    status, _ = run("report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html"))
+    assert status == 2
+
+
+def test_schema_writes_valid_json_schemas(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    status, text = run("schema", "-o", str(tmp_path))
+    assert status == 0
+    names = {p.name for p in tmp_path.iterdir()}
+    for expected in ("participant-record", "trajectory", "table-events", "instrument"):
+        assert f"{expected}.schema.json" in names
+    for path in tmp_path.iterdir():
+        jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+    assert len(text.splitlines()) == len(names)
+
+
+def test_instruments_lists_the_builtins() -> None:
+    status, text = run("instruments", "--lang", "en")
+    assert status == 0
+    assert "mhi5" in text
+    assert "reconstruction" in text

@@ -3,7 +3,9 @@
 The core nouns are re-exported here; each lives in the module named after it
 (:mod:`piezomethod.phases`, :mod:`piezomethod.outcomes`, :mod:`piezomethod.instruments`,
 :mod:`piezomethod.errors`, :mod:`piezomethod.serialization`). :mod:`piezomethod.fhir` and
-:mod:`piezomethod.strategies` need their extras and are imported on their own.
+:mod:`piezomethod.strategies` need their extras and are imported on their own, as are the
+data-facing modules :mod:`piezomethod.dataset`, :mod:`piezomethod.synth`,
+:mod:`piezomethod.analytics` and :mod:`piezomethod.report`.
 
 >>> import piezomethod as pm
 >>> pm.Phase(1).info.name_nl
@@ -101,6 +103,7 @@ from piezomethod.phases import (
     validate_events,
 )
 from piezomethod.records import (
+    Cohort,
     Gender,
     Participant,
     ParticipantRecord,
@@ -125,6 +128,7 @@ __all__ = [
     "Answer",
     "Assessment",
     "Celebration",
+    "Cohort",
     "ComplianceReport",
     "Consent",
     "ConsentError",

@@ -51,7 +51,7 @@ from piezomethod.outcomes import (
     compliance,
     score,
 )
-from piezomethod.phases import MoveKind, Phase
+from piezomethod.phases import Enrolment, MoveKind, Phase
 from piezomethod.records import Cohort, Gender, ParticipantRecord
 
 __all__ = [
@@ -470,15 +470,16 @@ _PHASE_LABELS = tuple(str(int(p)) for p in Phase)
 
 
 def entry_phases(cohort: Cohort) -> CountTable:
-    """Participants by the phase they first entered in (one per participant with a history).
-
-    Re-entries are counted by :func:`transition_matrix`.
+    """Participants by the phase they first entered in, one per participant who entered on or
+    before ``cohort.as_of``. Re-entries are counted by :func:`transition_matrix`.
     """
     counts = [0] * len(Phase)
     for record in cohort.records:
-        episodes = record.trajectory.episodes()
-        if episodes:
-            counts[int(episodes[0].entry_phase)] += 1
+        events = record.trajectory.events
+        if events and events[0].date <= cohort.as_of:
+            first = events[0]
+            assert isinstance(first, Enrolment)  # a trajectory starts with an enrolment
+            counts[int(first.phase)] += 1
     return CountTable(
         title="entry phase",
         rows=_PHASE_LABELS,
@@ -488,14 +489,17 @@ def entry_phases(cohort: Cohort) -> CountTable:
 
 
 def transition_matrix(cohort: Cohort) -> CountTable:
-    """Every move in the cohort: rows ``entry``, ``re_entry`` and the phases 0-4 (where a
-    move starts), columns the phases 0-4 and ``exit`` (where it leads). The diagonal is
-    always 0: a move changes the phase."""
+    """Every move in the cohort up to ``cohort.as_of``: rows ``entry``, ``re_entry`` and the
+    phases 0-4 (where a move starts), columns the phases 0-4 and ``exit`` (where it leads).
+    The diagonal is always 0: a move changes the phase. Moves are conserved: into a phase
+    (its column) equals out of it (its row) plus those in it at ``as_of``."""
     rows = ("entry", "re_entry", *_PHASE_LABELS)
     columns = (*_PHASE_LABELS, "exit")
     counts = [[0] * len(columns) for _ in rows]
     for record in cohort.records:
         for move in record.trajectory.moves():
+            if move.date > cohort.as_of:
+                break
             if move.from_phase is None:
                 r = 0 if move.kind is MoveKind.ENTRY else 1
             else:
@@ -641,7 +645,7 @@ _GROUP_ORDER: Mapping[str, tuple[str, ...]] = {
 class SubgroupTable:
     """Per subgroup: participants, the median months in each phase, the share of finished
     stays in each phase that ended forward, the share of exits to work or education, and how
-    many are still active."""
+    many are enrolled at ``as_of``."""
 
     by: str
     groups: tuple[str, ...]
@@ -703,7 +707,7 @@ def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
         ]
         good = sum(1 for d in exits if d is not None and d.is_work_or_education)
         work[g] = good / len(exits) if exits else None
-        active[g] = sum(1 for r in members[g] if r.trajectory.is_active)
+        active[g] = sum(1 for r in members[g] if r.trajectory.phase_on(cohort.as_of) is not None)
     return SubgroupTable(
         by=by,
         groups=groups,

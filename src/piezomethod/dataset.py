@@ -1112,11 +1112,11 @@ class _Loader:
 
     # -- whole participants -------------------------------------------------------------------
 
-    def check_histories(self) -> dict[str, tuple[Event, ...]]:
+    def check_histories(self, events_read: bool) -> dict[str, tuple[Event, ...]]:
         histories: dict[str, tuple[Event, ...]] = {}
         for pid in self.order:
             rows = self.events.get(pid, [])
-            if not rows:
+            if not rows and events_read:
                 self.add(
                     DataCode.NO_EVENTS,
                     "events",
@@ -1206,9 +1206,11 @@ def load(
     (default: the built-in catalogue). ``as_of``, the day the data was drawn, defaults to the
     latest date in the data.
 
-    Raises only when the source itself cannot be used (a folder that does not exist, a table
-    that is neither a DataFrame nor a list of rows); everything wrong *in* the data is in the
-    report.
+    A table that cannot be used as a whole (a required column missing, a column twice, not
+    UTF-8 text) would leave every record incomplete, so then no participant is loaded: all are
+    quarantined. Raises only when the source itself cannot be used (a folder that does not
+    exist, a table that is neither a DataFrame nor a list of rows); everything wrong *in* the
+    data is in the report.
     """
     known = (
         {i.id: i for i in instruments}
@@ -1226,12 +1228,16 @@ def load(
             "goals": loader.read_goals,
             "placements": loader.read_placements,
         }
+        usable: set[str] = set()
         for table in TABLES:
             if table.name in raw:
                 rows = _Rows(table, raw[table.name], loader.problems)
+                if rows.ok:
+                    usable.add(table.name)
                 try:
                     readers[table.name](rows)
                 except (UnicodeDecodeError, csv.Error):
+                    usable.discard(table.name)
                     loader.add(
                         DataCode.UNREADABLE_TABLE,
                         table.name,
@@ -1240,8 +1246,9 @@ def load(
                         None,
                         "the file is not UTF-8 CSV text",
                     )
-        histories = loader.check_histories()
-        records = loader.records(histories)
+        histories = loader.check_histories(events_read="events" in usable)
+        # a table that cannot be read would leave every record incomplete: load none
+        records = loader.records(histories) if usable == set(raw) else []
     else:
         records = []
     loaded = {r.id for r in records}

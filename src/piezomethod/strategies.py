@@ -50,9 +50,10 @@ from piezomethod.phases import (
     TransitionPolicy,
     classify_move,
 )
-from piezomethod.records import Gender, Participant, ParticipantRecord
+from piezomethod.records import Cohort, Gender, Participant, ParticipantRecord
 
 __all__ = [
+    "cohorts",
     "consents",
     "dates",
     "enrolments",
@@ -386,6 +387,25 @@ def participants(
             )
         ),
     )
+
+
+@st.composite
+def cohorts(draw: st.DrawFn, *, max_size: int = 12) -> Cohort:
+    """Cohorts of valid trajectories (no measurements or passports) with distinct ids, drawn
+    ``as_of`` a day that may fall before some of their events."""
+    size = draw(st.integers(min_value=0, max_value=max_size))
+    records = []
+    for k in range(size):
+        pid = f"c-{k}"
+        participant = Participant(
+            id=pid,
+            birth_year=draw(st.none() | st.integers(1930, 2008)),
+            gender=draw(st.sampled_from(Gender)),
+            statushouder=draw(st.none() | st.booleans()),
+        )
+        trajectory = draw(trajectories(participant_id=pid, max_size=8))
+        records.append(ParticipantRecord(participant=participant, trajectory=trajectory))
+    return Cohort(records=records, as_of=draw(dates(max_value=datetime.date(2040, 12, 31))))
 
 
 @st.composite

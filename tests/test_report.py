@@ -1,0 +1,68 @@
+"""The HTML report: self-contained, labelled, suppressing when asked, charts with the extra."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from piezomethod.dataset import load, write_tables
+from piezomethod.errors import FieldError
+from piezomethod.report import charts_available, report_html, write_report
+from piezomethod.synth import synthetic_cohort
+
+
+def test_a_synthetic_cohort_is_labelled_in_both_languages() -> None:
+    cohort = synthetic_cohort(n=60, seed=1)
+    assert "Synthetische gegevens" in report_html(cohort, charts=False)
+    assert "Synthetic data" in report_html(cohort, lang="en", charts=False)
+
+
+def test_real_data_is_not_labelled_synthetic_and_shows_the_check(tmp_path: Path) -> None:
+    write_tables(synthetic_cohort(n=40, seed=2), tmp_path)
+    dataset = load(tmp_path)
+    page = report_html(dataset.cohort, report=dataset.report, lang="en", charts=False)
+    assert "Synthetic data" not in page
+    assert "Data check" in page
+    assert "No problems found." in page
+
+
+def test_the_page_fetches_nothing() -> None:
+    page = report_html(synthetic_cohort(n=60, seed=3), charts=charts_available())
+    assert not re.search(r"""(src|href)=["']?https?:""", page)
+    assert "<script" not in page
+
+
+@pytest.mark.skipif(not charts_available(), reason="needs the [report] extra")
+def test_charts_are_embedded_svg() -> None:
+    page = report_html(synthetic_cohort(n=80, seed=4), charts=True)
+    assert page.count("<svg") >= 6
+
+
+def test_suppression_hides_small_counts_and_rounds_the_headline() -> None:
+    cohort = synthetic_cohort(n=123, seed=5)
+    page = report_html(cohort, lang="en", charts=False, suppress=10)
+    assert "&lt;10" in page
+    assert "about 120 participants" in page
+    assert "123 participants" not in page
+    open_page = report_html(cohort, lang="en", charts=False)
+    assert "123 participants" in open_page
+
+
+def test_bad_options_are_refused() -> None:
+    cohort = synthetic_cohort(n=5, seed=0)
+    with pytest.raises(FieldError):
+        report_html(cohort, lang="de", charts=False)  # type: ignore[arg-type]
+    with pytest.raises(FieldError):
+        report_html(cohort, suppress=0, charts=False)
+
+
+def test_progress_is_reported_and_the_file_written(tmp_path: Path) -> None:
+    steps: list[str] = []
+    path = write_report(
+        tmp_path / "r.html", synthetic_cohort(n=30, seed=6), charts=False, progress=steps.append
+    )
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert steps[-1] == "done"
+    assert len(steps) >= 6
