@@ -284,6 +284,8 @@ class DataCode(enum.StrEnum):
     """
 
     MISSING_TABLE = "missing_table"
+    UNKNOWN_TABLE = "unknown_table"
+    """A table that is not one of the canonical five (a warning: it is not read)."""
     UNREADABLE_TABLE = "unreadable_table"
     MISSING_COLUMN = "missing_column"
     DUPLICATE_COLUMN = "duplicate_column"
@@ -341,9 +343,10 @@ _PROBLEM_COLUMNS = ("code", "severity", "table", "row", "participant_id", "colum
 class ValidationReport:
     """Every problem in a dataset, and who was loaded and who quarantined.
 
-    ``participants`` counts the distinct ids in the participants table, ``loaded`` the
-    records that were built, and ``quarantined`` lists (sorted) the ids left out because of an
-    error. Every id is either loaded or quarantined.
+    ``problems`` come in table order (participants, events, measurements, goals, placements)
+    and by row. ``participants`` counts the distinct ids in the participants table, ``loaded``
+    the records that were built, and ``quarantined`` lists (sorted) the ids left out because of
+    an error. Every id is either loaded or quarantined.
     """
 
     problems: tuple[DataProblem, ...]
@@ -508,7 +511,12 @@ def _open(source: Source) -> tuple[dict[str, _Raw], list[DataProblem]]:
         for name, table_rows in source.items():
             if name not in _TABLE:
                 problems.append(
-                    _table_problem(DataCode.UNKNOWN_COLUMN, str(name)[:40], "not a canonical table")
+                    _table_problem(
+                        DataCode.UNKNOWN_TABLE,
+                        str(name)[:40],
+                        "not a canonical table; it is not read",
+                        severity=Severity.WARNING,
+                    )
                 )
                 continue
             raw[name] = _from_rows(table_rows)
@@ -1253,8 +1261,9 @@ def load(
         records = []
     loaded = {r.id for r in records}
     quarantined = tuple(sorted(pid for pid in loader.order if pid not in loaded))
+    order = {t.name: n for n, t in enumerate(TABLES)}
     report = ValidationReport(
-        problems=tuple(loader.problems),
+        problems=tuple(sorted(loader.problems, key=lambda p: (order.get(p.table, -1), p.row or 0))),
         participants=len(loader.order),
         loaded=len(records),
         quarantined=quarantined,
