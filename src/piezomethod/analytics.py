@@ -28,9 +28,9 @@ Durations are in months of 30.4375 days (a year / 12).
 from __future__ import annotations
 
 import bisect
-import datetime
 import math
 import statistics
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -47,11 +47,10 @@ from piezomethod.outcomes import (
     MeasurementWindows,
     Response,
     ScoreStatus,
-    check_response,
     compliance,
     score,
 )
-from piezomethod.phases import Enrolment, MoveKind, Phase
+from piezomethod.phases import Enrolment, Exit, MoveKind, Phase
 from piezomethod.records import Cohort, Gender, ParticipantRecord
 
 __all__ = [
@@ -520,21 +519,44 @@ LeaveCause = Literal["advance", "setback", "exit"]
 _CAUSES: tuple[str, ...] = ("advance", "setback", "exit")
 
 
-def _stays(
-    records: Iterable[ParticipantRecord], as_of: datetime.date
-) -> dict[Phase, list[tuple[float, str | None]]]:
-    found: dict[Phase, list[tuple[float, str | None]]] = {p: [] for p in Phase}
-    for record in records:
+Spell = tuple[Phase, float, str | None]
+_SPELL_CACHE: dict[int, tuple[weakref.ref[Cohort], list[list[Spell]]]] = {}
+
+
+def _record_spells(cohort: Cohort) -> list[list[Spell]]:
+    """Per record, its stays up to ``as_of`` as (phase, months, cause or None if ongoing).
+
+    Several analytics need them; they are computed once per cohort object and kept while it
+    lives (a cohort is immutable)."""
+    cached = _SPELL_CACHE.get(id(cohort))
+    if cached is not None and cached[0]() is cohort:
+        return cached[1]
+    as_of = cohort.as_of
+    found: list[list[Spell]] = []
+    for record in cohort.records:
+        mine: list[Spell] = []
         for stay in record.trajectory.stays():
             if stay.start > as_of:
-                continue
+                break
             ended = stay.ended_by if stay.end is not None and stay.end <= as_of else None
             end = stay.end if ended is not None else as_of
             assert end is not None
             cause = None
             if ended is not None:
                 cause = "advance" if ended in _FORWARD else ended.value
-            found[stay.phase].append((_months((end - stay.start).days), cause))
+            mine.append((stay.phase, _months((end - stay.start).days), cause))
+        found.append(mine)
+    if len(_SPELL_CACHE) >= 4:
+        _SPELL_CACHE.pop(next(iter(_SPELL_CACHE)))
+    _SPELL_CACHE[id(cohort)] = (weakref.ref(cohort), found)
+    return found
+
+
+def _by_phase(spells: Iterable[list[Spell]]) -> dict[Phase, list[tuple[float, str | None]]]:
+    found: dict[Phase, list[tuple[float, str | None]]] = {p: [] for p in Phase}
+    for mine in spells:
+        for phase, months, cause in mine:
+            found[phase].append((months, cause))
     return found
 
 
@@ -543,7 +565,7 @@ def time_in_phase(cohort: Cohort, *, alpha: float = 0.05) -> dict[Phase, Surviva
     a stay still going on at ``cohort.as_of`` is censored there."""
     return {
         phase: kaplan_meier([d for d, _ in spells], [c is not None for _, c in spells], alpha=alpha)
-        for phase, spells in _stays(cohort.records, cohort.as_of).items()
+        for phase, spells in _by_phase(_record_spells(cohort)).items()
     }
 
 
@@ -553,7 +575,7 @@ def leaving_phase(cohort: Cohort) -> dict[Phase, CompetingRisks]:
     """
     return {
         phase: aalen_johansen([d for d, _ in spells], [c for _, c in spells], names=_CAUSES)
-        for phase, spells in _stays(cohort.records, cohort.as_of).items()
+        for phase, spells in _by_phase(_record_spells(cohort)).items()
     }
 
 
@@ -681,15 +703,18 @@ def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
             "by must be age_band, gender or statushouder", code="unknown_breakdown", field="by"
         )
     members: dict[str, list[ParticipantRecord]] = {}
-    for record in cohort.records:
-        members.setdefault(_group_of(record, by), []).append(record)
+    member_spells: dict[str, list[list[Spell]]] = {}
+    for record, mine in zip(cohort.records, _record_spells(cohort), strict=True):
+        group = _group_of(record, by)
+        members.setdefault(group, []).append(record)
+        member_spells.setdefault(group, []).append(mine)
     groups = tuple(g for g in _GROUP_ORDER[by] if g in members)
     medians: dict[str, Mapping[Phase, float]] = {}
     forward: dict[str, Mapping[Phase, float | None]] = {}
     work: dict[str, float | None] = {}
     active: dict[str, int] = {}
     for g in groups:
-        spells = _stays(members[g], cohort.as_of)
+        spells = _by_phase(member_spells[g])
         medians[g] = {
             p: kaplan_meier([d for d, _ in s], [c is not None for _, c in s]).median
             for p, s in spells.items()
@@ -700,12 +725,12 @@ def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
             shares[p] = sum(c == "advance" for c in ended) / len(ended) if ended else None
         forward[g] = shares
         exits = [
-            m.destination
+            e.destination
             for r in members[g]
-            for m in r.trajectory.moves()
-            if m.kind is MoveKind.EXIT and m.date <= cohort.as_of
+            for e in r.trajectory.events
+            if isinstance(e, Exit) and e.date <= cohort.as_of
         ]
-        good = sum(1 for d in exits if d is not None and d.is_work_or_education)
+        good = sum(1 for d in exits if d.is_work_or_education)
         work[g] = good / len(exits) if exits else None
         active[g] = sum(1 for r in members[g] if r.trajectory.phase_on(cohort.as_of) is not None)
     return SubgroupTable(
@@ -765,6 +790,11 @@ def outcome_development(cohort: Cohort, instrument: Instrument | None = None) ->
     )
     scale_ids = tuple(s.id for s in ins.scales)
     scale_items = {sc.id: tuple(si.item for si in sc.items) for sc in ins.scales}
+    valid = {
+        (item.id, option.code)
+        for item in ins.items
+        for option in ins.response_scale(item.response_scale).options
+    }
     sums: dict[MeasurementMoment, dict[str, list[float]]] = {
         m: {s: [] for s in scale_ids} for m in MeasurementMoment
     }
@@ -791,8 +821,8 @@ def outcome_development(cohort: Cohort, instrument: Instrument | None = None) ->
             r = m.response
             if r.instrument_id != ins.id or r.instrument_version != ins.version:
                 continue
-            if check_response(ins, r):
-                continue
+            if not all(pair in valid for pair in r.answers.items()):
+                continue  # does not fit the instrument (what check_response would report)
             count[m.moment] += 1
             for sid in scale_ids:
                 value = scale_value(sid, r.answers)
