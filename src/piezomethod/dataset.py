@@ -447,21 +447,19 @@ def read_tables(folder: str | os.PathLike[str]) -> dict[str, Path]:
     return {t.name: base / f"{t.name}.csv" for t in TABLES if (base / f"{t.name}.csv").is_file()}
 
 
-def _sniff(sample: str) -> type[csv.Dialect] | csv.Dialect:
+def _sniff(header: str) -> type[csv.Dialect] | csv.Dialect:
     try:
-        return csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
+        return csv.Sniffer().sniff(header, delimiters=",;\t")
     except csv.Error:
         return csv.excel
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
+    # utf-8-sig reads files with and without a byte-order mark (Excel writes one)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(65536)
+        dialect = _sniff(handle.readline())
         handle.seek(0)
-        # skip a BOM-free re-read of the sample: utf-8-sig strips the BOM on the first read only
-        if sample.startswith("\ufeff"):  # pragma: no cover - utf-8-sig already strips it
-            sample = sample[1:]
-        yield from csv.reader(handle, _sniff(sample))
+        yield from csv.reader(handle, dialect)
 
 
 def _cell(value: object) -> str:
