@@ -1003,6 +1003,25 @@ class _Loader:
                 continue
             answers[item] = code
 
+    def texts_present(
+        self, where: tuple[str, int, str], row: Mapping[str, str], *columns: str
+    ) -> bool:
+        """Report each of ``columns`` that is empty; True when none is."""
+        table, number, pid = where
+        empty = [c for c in columns if not row[c]]
+        for column in empty:
+            self.add(DataCode.MISSING_VALUE, table, number, pid, column, "required")
+        return not empty
+
+    def first_use(
+        self, seen: set[tuple[str, str]], where: tuple[str, int, str], column: str, value: str
+    ) -> None:
+        """Report ``value`` in ``column`` when this participant used it on an earlier row."""
+        table, number, pid = where
+        if (pid, value) in seen:
+            self.add(DataCode.DUPLICATE_ID, table, number, pid, column, "an id used twice")
+        seen.add((pid, value))
+
     def read_goals(self, rows: _Rows) -> None:
         table = "goals"
         seen: set[tuple[str, str]] = set()
@@ -1015,16 +1034,10 @@ class _Loader:
             status = self.cell(table, number, pid, row, "status", _parse_status)
             achieved = self.cell(table, number, pid, row, "achieved_on", _parse_date)
             goal_id, skill_id = row["goal_id"], row["skill_id"]
-            for column, text in (("goal_id", goal_id), ("skill_id", skill_id)):
-                if not text:
-                    self.add(DataCode.MISSING_VALUE, table, number, pid, column, "required")
-            if _MISSING in (phase, set_on, status, achieved) or not goal_id or not skill_id:
+            present = self.texts_present((table, number, pid), row, "goal_id", "skill_id")
+            if _MISSING in (phase, set_on, status, achieved) or not present:
                 continue
-            if (pid, goal_id) in seen:
-                self.add(
-                    DataCode.DUPLICATE_ID, table, number, pid, "goal_id", "a goal id used twice"
-                )
-            seen.add((pid, goal_id))
+            self.first_use(seen, (table, number, pid), "goal_id", goal_id)
             if skill_id not in self.catalogue:
                 self.add(
                     DataCode.UNKNOWN_SKILL,
@@ -1063,22 +1076,12 @@ class _Loader:
             end = self.cell(table, number, pid, row, "end", _parse_date)
             hours = self.cell(table, number, pid, row, "hours_per_week", _parse_number)
             placement_id, organisation = row["placement_id"], row["organisation"]
-            for column, text in (("placement_id", placement_id), ("organisation", organisation)):
-                if not text:
-                    self.add(DataCode.MISSING_VALUE, table, number, pid, column, "required")
-            if _MISSING in (kind, phase, start, end, hours) or not placement_id or not organisation:
+            where = (table, number, pid)
+            present = self.texts_present(where, row, "placement_id", "organisation")
+            if _MISSING in (kind, phase, start, end, hours) or not present:
                 continue
             skills = tuple(s.strip() for s in row.get("skills", "").split("|") if s.strip())
-            if (pid, placement_id) in seen:
-                self.add(
-                    DataCode.DUPLICATE_ID,
-                    table,
-                    number,
-                    pid,
-                    "placement_id",
-                    "a placement id used twice",
-                )
-            seen.add((pid, placement_id))
+            self.first_use(seen, where, "placement_id", placement_id)
             if any(s not in self.catalogue for s in skills):
                 self.add(
                     DataCode.UNKNOWN_SKILL,
