@@ -87,6 +87,8 @@ def test_synth_then_validate_a_clean_folder(tmp_path: Path) -> None:
     assert "participants.csv" in text
     status, text = run("validate", str(tmp_path))
     assert status == 0
+    assert "30 deelnemers: 30 ingelezen, 0 in quarantaine" in text  # Dutch is the default
+    status, text = run("validate", str(tmp_path), "--lang", "en")
     assert "30 participants: 30 loaded, 0 quarantined" in text
 
 

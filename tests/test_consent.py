@@ -9,7 +9,7 @@ import pytest
 
 from piezomethod.catalogues import skill_catalogue
 from piezomethod.consent import Consent, DataCategory, may_share, portfolio, pseudonym
-from piezomethod.errors import ConsentError, FieldError
+from piezomethod.errors import ConsentError, FieldError, FieldTypeError
 from piezomethod.passport import (
     DevelopmentGoal,
     DevelopmentPassport,
@@ -41,17 +41,17 @@ def consent(**kw: Any) -> Consent:
     ("kw", "ask", "expected"),
     [
         ({}, {}, True),
-        ({}, {"on": D(2022, 1, 9)}, False),  # before it was given
+        ({}, {"as_of": D(2022, 1, 9)}, False),  # before it was given
         (
             {"expires_on": D(2022, 3, 1)},
-            {"on": D(2022, 3, 1)},
+            {"as_of": D(2022, 3, 1)},
             True,
         ),  # the expiry day itself counts
-        ({"expires_on": D(2022, 3, 1)}, {"on": D(2022, 3, 2)}, False),
-        ({"withdrawn_on": D(2022, 3, 1)}, {"on": D(2022, 2, 28)}, True),
+        ({"expires_on": D(2022, 3, 1)}, {"as_of": D(2022, 3, 2)}, False),
+        ({"withdrawn_on": D(2022, 3, 1)}, {"as_of": D(2022, 2, 28)}, True),
         (
             {"withdrawn_on": D(2022, 3, 1)},
-            {"on": D(2022, 3, 1)},
+            {"as_of": D(2022, 3, 1)},
             False,
         ),  # blocked from that date on
         ({}, {"recipient": "school"}, False),
@@ -65,10 +65,22 @@ def test_may_share(kw: dict[str, Any], ask: dict[str, Any], expected: bool) -> N
         "recipient": "employer",
         "purpose": "sollicitatie",
         "category": DataCategory.PASSPORT,
-        "on": D(2022, 2, 1),
+        "as_of": D(2022, 2, 1),
     }
     query.update(ask)
     assert may_share([consent(**kw)], **query) is expected
+
+
+def test_the_old_keyword_on_still_works_for_one_release_with_a_warning() -> None:
+    ask: dict[str, Any] = {"recipient": "employer", "purpose": "sollicitatie"}
+    ask["category"] = DataCategory.PASSPORT
+    with pytest.warns(DeprecationWarning, match="as_of"):
+        assert may_share([consent()], on=D(2022, 2, 1), **ask) is True  # type: ignore[call-arg]
+    with pytest.warns(DeprecationWarning, match="as_of"):
+        assert consent().covers(on=D(2022, 1, 9), **ask) is False  # type: ignore[call-arg]
+    with pytest.raises(FieldTypeError) as info:
+        may_share([consent()], on=D(2022, 2, 1), as_of=D(2022, 2, 1), **ask)  # type: ignore[call-arg]
+    assert info.value.field == "on"
 
 
 @pytest.mark.parametrize(
@@ -76,7 +88,7 @@ def test_may_share(kw: dict[str, Any], ask: dict[str, Any], expected: bool) -> N
     [
         ({"purposes": set()}, "blank_text"),
         ({"purposes": "sollicitatie"}, "wrong_type"),
-        ({"categories": {"health"}}, "unknown_category"),
+        ({"categories": {"health"}}, "unknown_value"),
         ({"expires_on": D(2021, 1, 1)}, "date_order"),
         ({"withdrawn_on": D(2021, 1, 1)}, "date_order"),
         ({"recipient": " "}, "blank_text"),
@@ -155,7 +167,7 @@ def test_portfolio_shows_achieved_skills_and_placements_only() -> None:
         recipient="employer",
         purpose="sollicitatie",
         consents=[consent()],
-        on=D(2022, 3, 1),
+        as_of=D(2022, 3, 1),
         catalogue=CAT,
         lang="en",
     )
@@ -202,10 +214,12 @@ def test_portfolio_needs_a_valid_consent_of_this_participant() -> None:
                 recipient="employer",
                 purpose="sollicitatie",
                 consents=consents,
-                on=D(2022, 3, 1),
+                as_of=D(2022, 3, 1),
                 catalogue=CAT,
             )
-        assert isinstance(info.value, PermissionError)
+        # a refusal is not an OS error: `except OSError` around file I/O must not catch it
+        assert not isinstance(info.value, OSError | ValueError | TypeError)
+        assert (info.value.code, info.value.field) == ("no_consent", "consents")
         assert info.value.participant_id == "p-1"
 
 
@@ -215,13 +229,13 @@ def test_renderers_speak_both_languages_and_escape() -> None:
         recipient="employer",
         purpose="sollicitatie",
         consents=[consent()],
-        on=D(2022, 9, 2),
+        as_of=D(2022, 9, 2),
         catalogue=CAT,
     )
     md = portfolio_markdown(nl)
     assert "## Verworven vaardigheden" in md
     assert "op tijd komen" in md
-    assert "| lerend vrijwilligerswerk binnen de locatie | PiëzoCentrum &lt;Noord&gt; |" in md
+    assert "| lerend vrijwilligerswerk binnen de locatie | PiëzoCentrum \\<Noord\\> |" in md
     page = portfolio_html(nl)
     assert page.startswith("<!DOCTYPE html>")
     assert '<html lang="nl">' in page

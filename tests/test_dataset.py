@@ -11,7 +11,6 @@ import pytest
 
 from piezomethod.dataset import (
     TABLES,
-    DataCode,
     load,
     table_rows,
     table_schemas,
@@ -281,7 +280,7 @@ def test_measurement_problems() -> None:
     )
     assert _rows(report.problems) == {
         ("duplicate_answer", "measurements", 2, "p", "item"),
-        ("unknown_item", "measurements", 3, "p", "item"),
+        ("unknown_instrument_item", "measurements", 3, "p", "item"),
         ("unknown_instrument", "measurements", 4, "p", "instrument"),
         ("unknown_instrument_version", "measurements", 5, "p", "instrument_version"),
     }
@@ -365,7 +364,7 @@ def test_report_json_and_frame() -> None:
 def test_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FieldError) as caught:
         load(tmp_path / "nope")
-    assert caught.value.code == "no_such_folder"
+    assert (caught.value.code, caught.value.field) == ("no_such_file", "source")
 
 
 def test_a_table_that_is_not_rows_is_refused() -> None:
@@ -393,8 +392,3 @@ def test_written_tables_follow_their_schemas(tmp_path: Path) -> None:
         jsonschema.validate(
             {"participant_id": "p", "date": "morgen", "type": "enrolment"}, schemas["events"]
         )
-
-
-def test_data_codes_are_unique() -> None:
-    values = [c.value for c in DataCode]
-    assert len(values) == len(set(values))

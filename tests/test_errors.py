@@ -8,6 +8,8 @@ import pytest
 
 import piezomethod.errors as errors_module
 from piezomethod.errors import (
+    Code,
+    ConsentError,
     FieldError,
     FieldTypeError,
     Issue,
@@ -43,10 +45,16 @@ def test_every_public_error_is_in_the_tree() -> None:
 
 
 @pytest.mark.parametrize(
-    "cls", [c for c in ERRORS if c is not PiezoError], ids=lambda c: c.__name__
+    "cls", [c for c in ERRORS if c not in (PiezoError, ConsentError)], ids=lambda c: c.__name__
 )
-def test_each_error_also_subclasses_a_builtin(cls: type[PiezoError]) -> None:
-    assert issubclass(cls, ValueError | TypeError | PermissionError)
+def test_each_error_on_bad_input_also_subclasses_a_builtin(cls: type[PiezoError]) -> None:
+    assert issubclass(cls, ValueError | TypeError)
+    assert not issubclass(cls, OSError)
+
+
+def test_a_refused_consent_is_no_builtin_error() -> None:
+    # it was a PermissionError, hence an OSError: `except OSError` around file I/O caught it
+    assert ConsentError.__mro__ == (ConsentError, PiezoError, Exception, BaseException, object)
 
 
 def test_default_codes_are_distinct() -> None:
@@ -63,12 +71,12 @@ def test_field_type_error_is_both_value_and_type_error() -> None:
 
 @pytest.mark.parametrize("cls", ERRORS, ids=lambda c: c.__name__)
 def test_errors_survive_pickling(cls: type[PiezoError]) -> None:
-    err = cls("something broke a rule", code="some_rule", field="f", participant_id="p-9")
+    err = cls("something broke a rule", code=Code.SAME_PHASE, field="f", participant_id="p-9")
     back = pickle.loads(pickle.dumps(err))
     assert type(back) is cls
     assert (back.message, back.code, back.field, back.participant_id) == (
         "something broke a rule",
-        "some_rule",
+        Code.SAME_PHASE,
         "f",
         "p-9",
     )

@@ -19,7 +19,7 @@ from piezomethod.fhir import (
     questionnaire,
     questionnaire_response,
 )
-from piezomethod.instruments import instrument, instruments
+from piezomethod.instruments import instrument, instrument_ids
 from piezomethod.outcomes import Response
 
 MODELS: dict[str, tuple[Any, Any]] = {
@@ -29,7 +29,7 @@ MODELS: dict[str, tuple[Any, Any]] = {
 
 
 @pytest.mark.parametrize("version", ["R4B", "R5"])
-@pytest.mark.parametrize("instrument_id", list(instruments()))
+@pytest.mark.parametrize("instrument_id", list(instrument_ids()))
 def test_every_instrument_exports_as_a_valid_questionnaire(
     instrument_id: str, version: str
 ) -> None:

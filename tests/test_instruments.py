@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from piezomethod.errors import FieldError, InstrumentError
-from piezomethod.instruments import instrument, instrument_schema, instruments, load_instrument
+from piezomethod.instruments import instrument, instrument_ids, instrument_schema, load_instrument
 from piezomethod.serialization import to_dict, to_json
 
 SHIPPED = [
@@ -32,7 +32,7 @@ def _raw(instrument_id: str) -> dict[str, Any]:
 
 
 def test_the_built_ins_are_the_ones_the_method_needs() -> None:
-    assert list(instruments()) == SHIPPED
+    assert list(instrument_ids()) == SHIPPED
 
 
 @pytest.mark.parametrize("instrument_id", SHIPPED)
@@ -64,12 +64,16 @@ def test_load_from_path_text_bytes_and_dict_agree(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     loaded = [
         load_instrument(path),
-        load_instrument(str(path)),
         load_instrument(json.dumps(data)),
+        load_instrument("\ufeff" + json.dumps(data)),  # a byte-order mark is allowed
         load_instrument(json.dumps(data).encode()),
         load_instrument(data),
     ]
     assert all(x == instrument("mhi5") for x in loaded)
+    # the type decides, never the content: a str is JSON text, even when it names a file
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(str(path))
+    assert info.value.code == "invalid_json"
 
 
 def test_a_malformed_file_lists_every_problem_with_its_path() -> None:

@@ -6,8 +6,9 @@ import datetime
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 
-from piezomethod.catalogues import mechanisms
+from piezomethod.catalogues import mechanism_framework
 from piezomethod.errors import FieldError
 from piezomethod.mechanisms import (
     DECISION_RULES,
@@ -34,7 +35,7 @@ from piezomethod.render import checklist_html, checklist_markdown
 from piezomethod.serialization import from_json, to_json
 
 D = datetime.date
-FW = mechanisms()
+FW = mechanism_framework()
 
 
 def test_the_six_mechanisms_in_the_sources_order() -> None:
@@ -134,7 +135,7 @@ def test_check_assessment_reports_every_problem() -> None:
     )
     assert [(i.index, i.code) for i in check_assessment(a, framework=FW)] == [
         (1, "answered_twice"),
-        (2, "unknown_item"),
+        (2, "unknown_checklist_item"),
         (3, "wrong_phase"),
         (4, "wrong_level"),
     ]
@@ -285,8 +286,11 @@ def test_evaluate_needs_an_enrolment() -> None:
 
 def test_printable_checklists_per_phase_and_language() -> None:
     md = checklist_markdown(FW, phase=Phase(1), lang="nl")
-    assert md.startswith("# Checklist werkzame mechanismen — Fase 1: deelname aan activiteiten")
-    assert "- [ ] Een statushouder heeft een maatje dat zich om hem of haar bekommert." in md
+    shown = MarkdownIt("commonmark").render(md)  # what a reader sees, escapes resolved
+    assert shown.startswith("<h1>Checklist werkzame mechanismen — Fase 1: deelname aan")
+    assert (
+        "<li>[ ] Een statushouder heeft een maatje dat zich om hem of haar bekommert.</li>" in shown
+    )
     assert (
         "lerend vrijwilligerswerk bij een partnerorganisatie (of zelfstandiger" not in md
     )  # a phase-3 item

@@ -12,8 +12,8 @@ import pytest
 from piezomethod.errors import FieldError, InstrumentError, ScoringError
 from piezomethod.instruments import instrument
 from piezomethod.outcomes import (
+    AnswerCode,
     Band,
-    Code,
     Instrument,
     Interpretation,
     Item,
@@ -48,7 +48,7 @@ from piezomethod.phases import (
 D = datetime.date
 
 
-def respond(ins: Instrument, answers: Mapping[str, Code]) -> Response:
+def respond(ins: Instrument, answers: Mapping[str, AnswerCode]) -> Response:
     return Response(instrument_id=ins.id, instrument_version=ins.version, answers=answers)
 
 
@@ -197,7 +197,9 @@ def test_cbs_happiness_bands(mark: int, band: str) -> None:
         ({}, None),
     ],
 )
-def test_participation_ladder_highest_rung(answers: dict[str, Code], rung: int | None) -> None:
+def test_participation_ladder_highest_rung(
+    answers: dict[str, AnswerCode], rung: int | None
+) -> None:
     # Source: VNG/Divosa Participatieladder: 1 geïsoleerd ... 6 betaald werk; highest rung met.
     ins = instrument("participatieladder")
     result = score(ins, respond(ins, answers)).indicator("trede")

@@ -168,14 +168,18 @@ def test_advance_leaves_the_old_goal_untouched_and_dates_achievement() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kw", "code"),
+    ("kw", "code", "field"),
     [
-        ({"status": "achieved"}, "missing_date"),
-        ({"status": "achieved", "achieved_on": D(2021, 2, 1)}, "achieved_before_set"),
-        ({"achieved_on": D(2021, 5, 1)}, "unexpected_date"),
-        ({"status": "finished"}, "unknown_status"),
-        ({"phase": 7}, "unknown_phase"),
-        ({"note": "  "}, "blank_text"),
+        ({"status": "achieved"}, "missing_date", "achieved_on"),
+        (
+            {"status": "achieved", "achieved_on": D(2021, 2, 1)},
+            "achieved_before_set",
+            "achieved_on",
+        ),
+        ({"achieved_on": D(2021, 5, 1)}, "unexpected_date", "achieved_on"),
+        ({"status": "finished"}, "unknown_value", "status"),
+        ({"phase": 7}, "unknown_phase", "phase"),
+        ({"note": "  "}, "blank_text", "note"),
         (
             {
                 "evidence": [
@@ -183,19 +187,20 @@ def test_advance_leaves_the_old_goal_untouched_and_dates_achievement() -> None:
                 ]
             },
             "evidence_before_set",
+            "evidence",
         ),
     ],
 )
-def test_goals_fail_fast(kw: dict[str, Any], code: str) -> None:
+def test_goals_fail_fast(kw: dict[str, Any], code: str, field: str) -> None:
     with pytest.raises(FieldError) as info:
         _goal(**kw)
-    assert info.value.code == code
+    assert (info.value.code, info.value.field) == (code, field)
 
 
 def test_evidence_refuses_names_as_confirmers() -> None:
     with pytest.raises(FieldError) as info:
         Evidence(kind="observation", confirmed_by="Jan de Vries", confirmed_on=D(2021, 1, 1))
-    assert info.value.code == "unknown_confirmed_by"
+    assert (info.value.code, info.value.field) == ("unknown_value", "confirmed_by")
     assert "Jan" not in str(info.value)
 
 
@@ -203,16 +208,16 @@ def test_evidence_refuses_names_as_confirmers() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kw", "code"),
+    ("kw", "code", "field"),
     [
-        ({"end": D(2021, 1, 1)}, "end_before_start"),
-        ({"hours_per_week": 100}, "invalid_hours"),
-        ({"hours_per_week": True}, "invalid_hours"),
-        ({"kind": "volunteering"}, "unknown_kind"),
-        ({"tasks": "kassa"}, "wrong_type"),
+        ({"end": D(2021, 1, 1)}, "end_before_start", "end"),
+        ({"hours_per_week": 100}, "invalid_hours", "hours_per_week"),
+        ({"hours_per_week": True}, "wrong_type", "hours_per_week"),
+        ({"kind": "volunteering"}, "unknown_value", "kind"),
+        ({"tasks": "kassa"}, "wrong_type", "tasks"),
     ],
 )
-def test_placements_fail_fast(kw: dict[str, Any], code: str) -> None:
+def test_placements_fail_fast(kw: dict[str, Any], code: str, field: str) -> None:
     base: dict[str, Any] = {
         "id": "pl",
         "kind": "activity",
@@ -223,7 +228,7 @@ def test_placements_fail_fast(kw: dict[str, Any], code: str) -> None:
     base.update(kw)
     with pytest.raises(FieldError) as info:
         Placement(**base)
-    assert info.value.code == code
+    assert (info.value.code, info.value.field) == (code, field)
 
 
 @pytest.mark.parametrize("rank", [0, 4, "1", True])

@@ -8,14 +8,21 @@ from typing import Any
 import attrs
 import pytest
 
-from piezomethod.errors import FieldError, FieldTypeError, PolicyError, Severity, TransitionError
+from piezomethod.errors import (
+    Code,
+    FieldError,
+    FieldTypeError,
+    PolicyError,
+    Severity,
+    TransitionError,
+)
 from piezomethod.phases import (
     DEFAULT_COLOURS,
+    HISTORY_CODES,
     Enrolment,
     Event,
     Exit,
     ExitDestination,
-    IssueCode,
     MoveKind,
     Phase,
     PhaseChange,
@@ -98,11 +105,19 @@ def test_colours_default_and_override() -> None:
     assert Phase(4).colour == DEFAULT_COLOURS[Phase(4)]  # the default is not mutated
 
 
-@pytest.mark.parametrize("bad", ["red", "#12345", "#GGGGGG", 123])
-def test_invalid_colour_is_refused(bad: Any) -> None:
+@pytest.mark.parametrize(
+    ("bad", "code"),
+    [
+        ("red", "invalid_colour"),
+        ("#12345", "invalid_colour"),
+        ("#GGGGGG", "invalid_colour"),
+        (123, "wrong_type"),
+    ],
+)
+def test_invalid_colour_is_refused(bad: Any, code: str) -> None:
     with pytest.raises(FieldError) as info:
         phase_table(colours={Phase(0): bad})
-    assert info.value.code == "invalid_colour"
+    assert (info.value.code, info.value.field) == (code, "colours")
 
 
 # --- events --------------------------------------------------------------------------------
@@ -125,7 +140,7 @@ def test_events_accept_plain_ints_and_strings_for_closed_vocabularies() -> None:
         (lambda: PhaseChange(date=D(2020, 1, 1), to_phase="2"),  # type: ignore[arg-type]
          "wrong_type", "to_phase", TypeError),
         (lambda: PhaseChange(date=D(2020, 1, 1), to_phase=2, reason="  "), "blank_text", "reason", ValueError),
-        (lambda: Exit(date=D(2020, 1, 1), destination="retired"), "unknown_destination", "destination", ValueError),
+        (lambda: Exit(date=D(2020, 1, 1), destination="retired"), "unknown_value", "destination", ValueError),
         (lambda: Exit(date=D(2020, 1, 1), destination=3),  # type: ignore[arg-type]
          "wrong_type", "destination", TypeError),
         (lambda: Enrolment(date=D(2020, 1, 1), phase=1, referrer=7),  # type: ignore[arg-type]
@@ -252,32 +267,32 @@ STRICT = TransitionPolicy.strict()
 NO_PHASE4_ENTRY = TransitionPolicy(name="no-4", entry_phases=[0, 1, 2, 3], exit_phases=[1, 2, 3, 4])
 REFERRED = TransitionPolicy(name="referred", reasons_required=["entry", "exit"])
 
-RULE_EXAMPLES: list[tuple[IssueCode, list[Any], TransitionPolicy, int]] = [
-    (IssueCode.NOT_AN_EVENT, [enrol(0, 1), "phase 2"], TransitionPolicy.methodiek(), 1),
-    (IssueCode.FIRST_NOT_ENROLMENT, [change(0, 1)], TransitionPolicy.methodiek(), 0),
-    (IssueCode.FIRST_NOT_ENROLMENT, [leave(0)], TransitionPolicy.methodiek(), 0),
-    (IssueCode.DATE_BACKWARDS, [enrol(10, 1), change(5, 2)], TransitionPolicy.methodiek(), 1),
+RULE_EXAMPLES: list[tuple[Code, list[Any], TransitionPolicy, int]] = [
+    (Code.NOT_AN_EVENT, [enrol(0, 1), "phase 2"], TransitionPolicy.methodiek(), 1),
+    (Code.FIRST_NOT_ENROLMENT, [change(0, 1)], TransitionPolicy.methodiek(), 0),
+    (Code.FIRST_NOT_ENROLMENT, [leave(0)], TransitionPolicy.methodiek(), 0),
+    (Code.DATE_BACKWARDS, [enrol(10, 1), change(5, 2)], TransitionPolicy.methodiek(), 1),
     (
-        IssueCode.NOT_ENROLLED,
+        Code.NOT_ENROLLED,
         [enrol(0, 1), leave(5), change(9, 2)],
         TransitionPolicy.methodiek(),
         2,
     ),
-    (IssueCode.NOT_ENROLLED, [enrol(0, 1), leave(5), leave(9)], TransitionPolicy.methodiek(), 2),
-    (IssueCode.ALREADY_ENROLLED, [enrol(0, 1), enrol(3, 2)], TransitionPolicy.methodiek(), 1),
-    (IssueCode.SAME_PHASE, [enrol(0, 1), change(3, 1)], TransitionPolicy.methodiek(), 1),
-    (IssueCode.MOVE_NOT_ALLOWED, [enrol(0, 4)], NO_PHASE4_ENTRY, 0),
-    (IssueCode.MOVE_NOT_ALLOWED, [enrol(0, 1), change(1, 0), leave(2)], NO_PHASE4_ENTRY, 2),
+    (Code.NOT_ENROLLED, [enrol(0, 1), leave(5), leave(9)], TransitionPolicy.methodiek(), 2),
+    (Code.ALREADY_ENROLLED, [enrol(0, 1), enrol(3, 2)], TransitionPolicy.methodiek(), 1),
+    (Code.SAME_PHASE, [enrol(0, 1), change(3, 1)], TransitionPolicy.methodiek(), 1),
+    (Code.MOVE_NOT_ALLOWED, [enrol(0, 4)], NO_PHASE4_ENTRY, 0),
+    (Code.MOVE_NOT_ALLOWED, [enrol(0, 1), change(1, 0), leave(2)], NO_PHASE4_ENTRY, 2),
     (
-        IssueCode.MOVE_NOT_ALLOWED,
+        Code.MOVE_NOT_ALLOWED,
         [enrol(0, 1), change(1, 3)],
         TransitionPolicy.from_kinds("f", allowed=["advance"]),
         1,
     ),
-    (IssueCode.REASON_REQUIRED, [enrol(0, 3), change(1, 1)], STRICT, 1),
-    (IssueCode.REASON_REQUIRED, [enrol(0, 1), change(1, 3)], STRICT, 1),
-    (IssueCode.REASON_REQUIRED, [enrol(0, 1, referrer="wijkteam"), leave(1)], REFERRED, 1),
-    (IssueCode.REASON_REQUIRED, [enrol(0, 1)], REFERRED, 0),
+    (Code.REASON_REQUIRED, [enrol(0, 3), change(1, 1)], STRICT, 1),
+    (Code.REASON_REQUIRED, [enrol(0, 1), change(1, 3)], STRICT, 1),
+    (Code.REASON_REQUIRED, [enrol(0, 1, referrer="wijkteam"), leave(1)], REFERRED, 1),
+    (Code.REASON_REQUIRED, [enrol(0, 1)], REFERRED, 0),
 ]
 
 
@@ -287,7 +302,7 @@ RULE_EXAMPLES: list[tuple[IssueCode, list[Any], TransitionPolicy, int]] = [
     ids=[f"{c.value}-{n}" for n, (c, *_rest) in enumerate(RULE_EXAMPLES)],
 )
 def test_each_rule_is_reported_with_its_code_and_index(
-    code: IssueCode, events: list[Any], policy: TransitionPolicy, index: int
+    code: Code, events: list[Any], policy: TransitionPolicy, index: int
 ) -> None:
     issues = validate_events(events, policy=policy, participant_id="p-7")
     assert [(i.code, i.index) for i in issues] == [(code.value, index)]
@@ -300,7 +315,7 @@ def test_each_rule_is_reported_with_its_code_and_index(
 
 
 def test_every_rule_code_has_an_example() -> None:
-    assert {c for c, *_ in RULE_EXAMPLES} == set(IssueCode)
+    assert {c for c, *_ in RULE_EXAMPLES} == HISTORY_CODES
 
 
 @pytest.mark.parametrize(

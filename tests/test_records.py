@@ -138,21 +138,22 @@ def test_every_part_must_belong_to_the_participant(part: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kw", "code"),
+    ("kw", "code", "field"),
     [
-        ({"birth_year": 1850}, "invalid_year"),
-        ({"gender": "f"}, "unknown_gender"),
-        ({"statushouder": "ja"}, "wrong_type"),
-        ({"attributes": {"x": [1]}}, "wrong_type"),
-        ({"id": ""}, "blank_text"),
+        ({"birth_year": 1850}, "invalid_year", "birth_year"),
+        ({"gender": "f"}, "unknown_value", "gender"),
+        ({"statushouder": "ja"}, "wrong_type", "statushouder"),
+        ({"attributes": {"x": [1]}}, "wrong_type", "attributes"),
+        ({"attributes": {" ": 1}}, "blank_text", "attributes"),
+        ({"id": ""}, "blank_text", "id"),
     ],
 )
-def test_participants_fail_fast(kw: dict[str, Any], code: str) -> None:
+def test_participants_fail_fast(kw: dict[str, Any], code: str, field: str) -> None:
     base: dict[str, Any] = {"id": "p-1"}
     base.update(kw)
     with pytest.raises(FieldError) as info:
         Participant(**base)
-    assert info.value.code == code
+    assert (info.value.code, info.value.field) == (code, field)
 
 
 def test_record_wire_errors_name_their_path() -> None:

@@ -30,17 +30,17 @@ from __future__ import annotations
 import bisect
 import math
 import statistics
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
 from piezomethod import _frames
-from piezomethod.errors import FieldError
+from piezomethod._checks import checked, fields, frozen_mapping
+from piezomethod.errors import Code, FieldError
 from piezomethod.instruments import instrument as builtin_instrument
 from piezomethod.outcomes import (
-    Code,
+    AnswerCode,
     Instrument,
     MeasurementMoment,
     MeasurementStatus,
@@ -97,7 +97,7 @@ def _months(days: int) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class SurvivalCurve:
     """A Kaplan-Meier curve: at each distinct time, the share still "surviving" (here: still
     in the phase), its confidence band, and the counts behind it.
@@ -167,18 +167,23 @@ def _check_durations(
             or value < 0
         ):
             raise FieldError(
-                "durations must be finite numbers >= 0", code="invalid_duration", field="durations"
+                "durations must be finite numbers >= 0",
+                code=Code.INVALID_DURATION,
+                field="durations",
             )
     seen = [True] * len(found) if observed is None else list(observed)
     if len(seen) != len(found):
         raise FieldError(
-            "observed must have one entry per duration", code="length_mismatch", field="observed"
+            "observed must have one entry per duration",
+            code=Code.LENGTH_MISMATCH,
+            field="observed",
         )
     if not all(isinstance(o, bool) for o in seen):
-        raise FieldError("observed must be true or false", code="wrong_type", field="observed")
+        raise FieldError("observed must be true or false", code=Code.WRONG_TYPE, field="observed")
     return [float(d) for d in found], seen
 
 
+@checked
 def kaplan_meier(
     durations: Iterable[float], observed: Iterable[bool] | None = None, *, alpha: float = 0.05
 ) -> SurvivalCurve:
@@ -195,7 +200,7 @@ def kaplan_meier(
     5.0
     """
     if not 0 < alpha < 1:
-        raise FieldError("alpha must lie between 0 and 1", code="invalid_alpha", field="alpha")
+        raise FieldError("alpha must lie between 0 and 1", code=Code.INVALID_ALPHA, field="alpha")
     times_in, seen = _check_durations(durations, observed)
     deaths: dict[float, int] = {}
     gone: dict[float, int] = {}
@@ -246,7 +251,7 @@ def kaplan_meier(
 # --------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class CompetingRisks:
     """Cumulative incidence of each way to leave (Aalen-Johansen), with the curve of staying.
 
@@ -257,7 +262,7 @@ class CompetingRisks:
 
     times: tuple[float, ...]
     causes: tuple[str, ...]
-    incidence: Mapping[str, tuple[float, ...]]
+    incidence: Mapping[str, tuple[float, ...]] = attrs.field(converter=frozen_mapping)
     staying: tuple[float, ...]
     n: int
 
@@ -280,6 +285,7 @@ class CompetingRisks:
         return _frames.frame(rows, names)
 
 
+@checked
 def aalen_johansen(
     durations: Iterable[float],
     causes: Iterable[str | None],
@@ -298,13 +304,15 @@ def aalen_johansen(
     found = list(causes)
     if len(found) != len(times_in):
         raise FieldError(
-            "causes must have one entry per duration", code="length_mismatch", field="causes"
+            "causes must have one entry per duration",
+            code=Code.LENGTH_MISMATCH,
+            field="causes",
         )
     cause_names = tuple(names) if names is not None else tuple(sorted({c for c in found if c}))
     unknown = {c for c in found if c is not None and c not in cause_names}
     if unknown:
         raise FieldError(
-            "a cause is not among the names given", code="unknown_cause", field="causes"
+            "a cause is not among the names given", code=Code.UNKNOWN_CAUSE, field="causes"
         )
     events: dict[float, dict[str, int]] = {}
     gone: dict[float, int] = {}
@@ -342,7 +350,7 @@ def aalen_johansen(
 # --------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class PublishedTable:
     """A count table made safe to publish: see :meth:`CountTable.suppress`.
 
@@ -372,7 +380,7 @@ class PublishedTable:
         return _frames.frame(rows, ("", *self.columns, "total"))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class CountTable:
     """A table of counts of participants or moves, with row and column labels."""
 
@@ -385,12 +393,10 @@ class CountTable:
         if len(self.counts) != len(self.rows) or any(
             len(r) != len(self.columns) for r in self.counts
         ):
-            raise FieldError("counts must be rows x columns", code="shape", field="counts")
-        if any(
-            isinstance(c, bool) or not isinstance(c, int) or c < 0 for r in self.counts for c in r
-        ):
+            raise FieldError("counts must be rows x columns", code=Code.SHAPE, field="counts")
+        if any(c < 0 for r in self.counts for c in r):
             raise FieldError(
-                "counts must be whole numbers >= 0", code="invalid_count", field="counts"
+                "counts must be whole numbers >= 0", code=Code.INVALID_COUNT, field="counts"
             )
 
     def get(self, row: str, column: str) -> int:
@@ -412,6 +418,7 @@ class CountTable:
         """The sum of all cells."""
         return sum(self.row_totals)
 
+    @checked
     def suppress(self, threshold: int = 10) -> PublishedTable:
         """The table for publication: every count from 1 to ``threshold - 1`` shows as
         ``"<threshold"``; a total (row, column or grand) is withheld when it covers a
@@ -429,9 +436,11 @@ class CountTable:
         >>> p.cells, p.row_totals, p.column_totals, p.total
         ((('<10', '20'), ('15', '12')), (None, '27'), (None, '32'), None)
         """
-        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        if threshold < 1:
             raise FieldError(
-                "threshold must be a whole number >= 1", code="invalid_threshold", field="threshold"
+                "threshold must be a whole number >= 1",
+                code=Code.INVALID_THRESHOLD,
+                field="threshold",
             )
         small = [[0 < c < threshold for c in r] for r in self.counts]
         cells = tuple(
@@ -468,6 +477,7 @@ class CountTable:
 _PHASE_LABELS = tuple(str(int(p)) for p in Phase)
 
 
+@checked
 def entry_phases(cohort: Cohort) -> CountTable:
     """Participants by the phase they first entered in, one per participant who entered on or
     before ``cohort.as_of``. Re-entries are counted by :func:`transition_matrix`.
@@ -487,6 +497,7 @@ def entry_phases(cohort: Cohort) -> CountTable:
     )
 
 
+@checked
 def transition_matrix(cohort: Cohort) -> CountTable:
     """Every move in the cohort up to ``cohort.as_of``: rows ``entry``, ``re_entry`` and the
     phases 0-4 (where a move starts), columns the phases 0-4 and ``exit`` (where it leads).
@@ -520,17 +531,13 @@ _CAUSES: tuple[str, ...] = ("advance", "setback", "exit")
 
 
 Spell = tuple[Phase, float, str | None]
-_SPELL_CACHE: dict[int, tuple[weakref.ref[Cohort], list[list[Spell]]]] = {}
 
 
 def _record_spells(cohort: Cohort) -> list[list[Spell]]:
     """Per record, its stays up to ``as_of`` as (phase, months, cause or None if ongoing).
 
-    Several analytics need them; they are computed once per cohort object and kept while it
-    lives (a cohort is immutable)."""
-    cached = _SPELL_CACHE.get(id(cohort))
-    if cached is not None and cached[0]() is cohort:
-        return cached[1]
+    Computed afresh for each call (from each trajectory's own cached stays), so no result is
+    shared between calls."""
     as_of = cohort.as_of
     found: list[list[Spell]] = []
     for record in cohort.records:
@@ -546,9 +553,6 @@ def _record_spells(cohort: Cohort) -> list[list[Spell]]:
                 cause = "advance" if ended in _FORWARD else ended.value
             mine.append((stay.phase, _months((end - stay.start).days), cause))
         found.append(mine)
-    if len(_SPELL_CACHE) >= 4:
-        _SPELL_CACHE.pop(next(iter(_SPELL_CACHE)))
-    _SPELL_CACHE[id(cohort)] = (weakref.ref(cohort), found)
     return found
 
 
@@ -560,6 +564,7 @@ def _by_phase(spells: Iterable[list[Spell]]) -> dict[Phase, list[tuple[float, st
     return found
 
 
+@checked
 def time_in_phase(cohort: Cohort, *, alpha: float = 0.05) -> dict[Phase, SurvivalCurve]:
     """For each phase, the Kaplan-Meier curve of time spent in it (months), every stay counted;
     a stay still going on at ``cohort.as_of`` is censored there."""
@@ -569,6 +574,7 @@ def time_in_phase(cohort: Cohort, *, alpha: float = 0.05) -> dict[Phase, Surviva
     }
 
 
+@checked
 def leaving_phase(cohort: Cohort) -> dict[Phase, CompetingRisks]:
     """For each phase, the cumulative incidence of leaving it forward (``advance``: one phase
     or more), back (``setback``) or out of the method (``exit``); ongoing stays are censored.
@@ -579,12 +585,13 @@ def leaving_phase(cohort: Cohort) -> dict[Phase, CompetingRisks]:
     }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class AllPhases:
     """The expected time to pass all five phases, built from each phase's curve.
 
-    The sources give a mean of about 68 and a median of about 43 months (Movisie 2019,
-    001:313-315) without saying how they were computed. This library's reading: the sum over
+    The sources give a mean of about 68 and a median of about 43 months (Movisie 2019, "De
+    PiëzoMethodiek en haar deelnemers", "gemiddeld 68 maanden") without saying how they were
+    computed. This library's reading: the sum over
     the phases of the time spent in each, as the mean (``mean_months``: the sum of restricted
     means, each up to its phase's last observed time) and as the median (``median_months``:
     the sum of the phase medians). A phase whose median is not reached makes the median sum
@@ -593,8 +600,8 @@ class AllPhases:
 
     mean_months: float
     median_months: float
-    phase_means: Mapping[Phase, float]
-    phase_medians: Mapping[Phase, float]
+    phase_means: Mapping[Phase, float] = attrs.field(converter=frozen_mapping)
+    phase_medians: Mapping[Phase, float] = attrs.field(converter=frozen_mapping)
 
     def to_frame(self) -> Any:
         """One row per phase and a ``total`` row."""
@@ -612,6 +619,7 @@ class AllPhases:
         return _frames.frame(rows, ("phase", "mean_months", "median_months"))
 
 
+@checked
 def all_phases(cohort: Cohort) -> AllPhases:
     """The expected time to pass all phases (see :class:`AllPhases` for how)."""
     curves = time_in_phase(cohort)
@@ -633,6 +641,7 @@ Breakdown = Literal["age_band", "gender", "statushouder"]
 _AGE_BANDS = ((0, 30, "<30"), (30, 45, "30-44"), (45, 60, "45-59"), (60, 200, "60+"))
 
 
+@checked
 def age_band(record: ParticipantRecord) -> str:
     """The age band at first enrolment: ``<30``, ``30-44``, ``45-59``, ``60+`` or
     ``unknown`` (no birth year or no enrolment). Age is the enrolment year minus the birth
@@ -663,7 +672,7 @@ _GROUP_ORDER: Mapping[str, tuple[str, ...]] = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class SubgroupTable:
     """Per subgroup: participants, the median months in each phase, the share of finished
     stays in each phase that ended forward, the share of exits to work or education, and how
@@ -671,11 +680,13 @@ class SubgroupTable:
 
     by: str
     groups: tuple[str, ...]
-    participants: Mapping[str, int]
-    median_months: Mapping[str, Mapping[Phase, float]]
-    finished_forward: Mapping[str, Mapping[Phase, float | None]]
-    work_or_education: Mapping[str, float | None]
-    active: Mapping[str, int]
+    participants: Mapping[str, int] = attrs.field(converter=frozen_mapping)
+    median_months: Mapping[str, Mapping[Phase, float]] = attrs.field(converter=frozen_mapping)
+    finished_forward: Mapping[str, Mapping[Phase, float | None]] = attrs.field(
+        converter=frozen_mapping
+    )
+    work_or_education: Mapping[str, float | None] = attrs.field(converter=frozen_mapping)
+    active: Mapping[str, int] = attrs.field(converter=frozen_mapping)
 
     def to_frame(self) -> Any:
         """One row per group."""
@@ -695,13 +706,10 @@ class SubgroupTable:
         return _frames.frame(rows, [*columns, "work_or_education", "active"])
 
 
+@checked
 def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
     """The cohort broken down ``by`` age band, gender or statushouder (see
     :class:`SubgroupTable`). Groups with no participants are left out."""
-    if by not in _GROUP_ORDER:
-        raise FieldError(
-            "by must be age_band, gender or statushouder", code="unknown_breakdown", field="by"
-        )
     members: dict[str, list[ParticipantRecord]] = {}
     member_spells: dict[str, list[list[Spell]]] = {}
     for record, mine in zip(cohort.records, _record_spells(cohort), strict=True):
@@ -749,18 +757,22 @@ def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
 # --------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class OutcomeDevelopment:
     """Per measurement moment: how many responses, the mean of each scale, and the share
     answering "ja" to each yes/no item (such as ``werk_betaald``, paid work)."""
 
     instrument_id: str
     moments: tuple[MeasurementMoment, ...]
-    responses: Mapping[MeasurementMoment, int]
+    responses: Mapping[MeasurementMoment, int] = attrs.field(converter=frozen_mapping)
     scales: tuple[str, ...]
-    means: Mapping[MeasurementMoment, Mapping[str, float | None]]
+    means: Mapping[MeasurementMoment, Mapping[str, float | None]] = attrs.field(
+        converter=frozen_mapping
+    )
     shares: tuple[str, ...]
-    share_yes: Mapping[MeasurementMoment, Mapping[str, float | None]]
+    share_yes: Mapping[MeasurementMoment, Mapping[str, float | None]] = attrs.field(
+        converter=frozen_mapping
+    )
 
     def to_frame(self) -> Any:
         """One row per moment."""
@@ -777,6 +789,7 @@ class OutcomeDevelopment:
         return _frames.frame(rows, [*columns, *(f"share_{i}" for i in self.shares)])
 
 
+@checked
 def outcome_development(cohort: Cohort, instrument: Instrument | None = None) -> OutcomeDevelopment:
     """Outcomes per measurement moment for ``instrument`` (default: the built-in
     ``piezo-effectmeting``). Each response is scored with :func:`~piezomethod.outcomes.score`
@@ -803,9 +816,9 @@ def outcome_development(cohort: Cohort, instrument: Instrument | None = None) ->
     }
     count = dict.fromkeys(MeasurementMoment, 0)
     # a scale's score depends only on its own items: score each combination of them once
-    cache: dict[tuple[str, tuple[Code | None, ...]], float | None] = {}
+    cache: dict[tuple[str, tuple[AnswerCode | None, ...]], float | None] = {}
 
-    def scale_value(scale_id: str, answers: Mapping[str, Code]) -> float | None:
+    def scale_value(scale_id: str, answers: Mapping[str, AnswerCode]) -> float | None:
         items = scale_items[scale_id]
         key = (scale_id, tuple(answers.get(i) for i in items))
         if key not in cache:
@@ -849,13 +862,15 @@ def outcome_development(cohort: Cohort, instrument: Instrument | None = None) ->
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ResponseRates:
     """Per measurement moment: how many were done, late, missing and still due, and the
     response rate ``(done + late) / (done + late + missing)`` (None when nothing settled)."""
 
     instrument_id: str | None
-    counts: Mapping[MeasurementMoment, Mapping[MeasurementStatus, int]]
+    counts: Mapping[MeasurementMoment, Mapping[MeasurementStatus, int]] = attrs.field(
+        converter=frozen_mapping
+    )
 
     def rate(self, moment: MeasurementMoment | None = None) -> float | None:
         """The response rate at ``moment``, or over all moments."""
@@ -877,6 +892,7 @@ class ResponseRates:
         return _frames.frame(rows, ("moment", *(s.value for s in statuses), "rate"))
 
 
+@checked
 def response_rates(
     cohort: Cohort,
     *,

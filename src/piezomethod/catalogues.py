@@ -11,16 +11,18 @@ mechanisms framework.
 from __future__ import annotations
 
 import functools
+import os
+import warnings
 from collections.abc import Mapping
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from piezomethod._checks import checked
 from piezomethod.mechanisms import MechanismFramework
 from piezomethod.passport import SkillCatalogue
-from piezomethod.serialization import from_dict, from_json
+from piezomethod.serialization import from_json, load
 
-__all__ = ["load_skill_catalogue", "mechanisms", "skill_catalogue"]
+__all__ = ["load_skill_catalogue", "mechanism_framework", "mechanisms", "skill_catalogue"]
 
 
 @functools.cache
@@ -30,21 +32,29 @@ def skill_catalogue() -> SkillCatalogue:
     return from_json(SkillCatalogue, text)
 
 
-def load_skill_catalogue(source: str | Path | bytes | Mapping[str, Any]) -> SkillCatalogue:
-    """Load a catalogue from a path, JSON text or bytes, or a parsed dict (same format as the
-    built-in ``data/skills.json``). Extend the built-in one with ``skill_catalogue().extend(...)``:
+@checked
+def load_skill_catalogue(
+    source: os.PathLike[str] | str | bytes | Mapping[str, Any],
+) -> SkillCatalogue:
+    """Load a catalogue from a file (a ``pathlib.Path``), JSON text (``str`` or ``bytes``) or
+    a parsed dict, in the format of the built-in ``data/skills.json``. A ``str`` is always JSON
+    text, never a path. Extend the built-in catalogue with ``skill_catalogue().extend(...)``:
     ids that collide are refused."""
-    if isinstance(source, Mapping):
-        return from_dict(SkillCatalogue, dict(source))
-    if isinstance(source, Path) or (
-        isinstance(source, str) and not source.lstrip().startswith("{")
-    ):
-        return from_json(SkillCatalogue, Path(source).read_bytes())
-    return from_json(SkillCatalogue, source)
+    return load(SkillCatalogue, source)
 
 
 @functools.cache
-def mechanisms() -> MechanismFramework:
+def mechanism_framework() -> MechanismFramework:
     """The built-in framework: the six working mechanisms and the organisation checklist."""
     text = (resources.files("piezomethod") / "data" / "mechanisms.json").read_bytes()
     return from_json(MechanismFramework, text)
+
+
+def mechanisms() -> MechanismFramework:
+    """Deprecated: the built-in framework; use :func:`mechanism_framework`."""
+    warnings.warn(
+        "piezomethod.catalogues.mechanisms() is deprecated; use mechanism_framework()",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return mechanism_framework()

@@ -19,21 +19,22 @@ All commands take ``--lang nl|en`` (Dutch is the default: it is the method's lan
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from piezomethod._i18n import Lang
 from piezomethod.dataset import load, table_schemas, write_tables
 from piezomethod.errors import Issue, PiezoError
-from piezomethod.instruments import instrument, instrument_schema, instruments
+from piezomethod.instruments import instrument, instrument_ids, instrument_schema
 from piezomethod.phases import (
     Enrolment,
     Exit,
     ExitDestination,
-    Lang,
     Phase,
     PhaseChange,
     Trajectory,
@@ -42,7 +43,7 @@ from piezomethod.phases import (
     validate_events,
 )
 from piezomethod.report import write_report
-from piezomethod.serialization import from_json, wire_schemas
+from piezomethod.serialization import from_json, read_file, wire_schemas
 from piezomethod.synth import synthetic_cohort
 
 __all__ = ["main"]
@@ -90,7 +91,10 @@ def _print_issues(out: TextIO, issues: Sequence[Issue], lang: Lang) -> None:
         out.write(f"  {_TEXT[lang]['clean']}\n")
     for issue in issues:
         where = f"[{issue.index}] " if issue.index is not None else ""
-        out.write(f"  {issue.severity.value:<7} {where}{issue.code}: {issue.message}\n")
+        # in Dutch the meaning of the code; in English the detailed message
+        text = issue.code.meaning(lang="nl") if lang == "nl" else issue.message
+        severity = issue.severity.label(lang=lang)
+        out.write(f"  {severity:<12} {where}{issue.code}: {text}\n")
 
 
 def _example() -> Trajectory:
@@ -136,17 +140,31 @@ def _demo(out: TextIO, lang: Lang) -> int:
     return 0
 
 
+class _CannotWriteError(Exception):
+    """A file the command writes could not be written (the message says which and why)."""
+
+
+@contextlib.contextmanager
+def _writing(path: object) -> Iterator[None]:
+    """Turn an OSError while writing ``path`` into a message that says so."""
+    try:
+        yield
+    except OSError as err:
+        raise _CannotWriteError(f"cannot write {path}: {err.strerror or err}") from None
+
+
 def _load_policy(spec: str) -> TransitionPolicy:
     if spec == "methodiek":
         return TransitionPolicy.methodiek()
     if spec == "strict":
         return TransitionPolicy.strict()
-    return from_json(TransitionPolicy, Path(spec).read_bytes())
+    return from_json(TransitionPolicy, read_file(Path(spec)))
 
 
 def _validate(out: TextIO, path: str, policy: TransitionPolicy, as_json: bool, lang: Lang) -> int:
+    text = read_file(Path(path))  # a file that cannot be read is exit status 2, not invalid data
     try:
-        trajectory = from_json(Trajectory, Path(path).read_bytes())
+        trajectory = from_json(Trajectory, text)
     except PiezoError as err:
         problems = [str(p) for p in getattr(err, "problems", ())] or [str(err)]
         if as_json:
@@ -171,19 +189,14 @@ def _validate(out: TextIO, path: str, policy: TransitionPolicy, as_json: bool, l
     return 1 if errors else 0
 
 
-def _validate_dataset(out: TextIO, folder: str, policy: TransitionPolicy, as_json: bool) -> int:
+def _validate_dataset(
+    out: TextIO, folder: str, policy: TransitionPolicy, as_json: bool, lang: Lang
+) -> int:
     report = load(folder, policy=policy).report
     if as_json:
         out.write(report.to_json() + "\n")
     else:
-        out.write(report.summary() + "\n")
-        for p in report.problems[:_SHOWN]:
-            where = f"{p.table}:{p.row}" if p.row is not None else p.table
-            column = f" [{p.column}]" if p.column else ""
-            who = f" {p.participant_id}" if p.participant_id else ""
-            out.write(f"  {p.severity.value:<7} {where}{column}{who} {p.code}: {p.message}\n")
-        if len(report.problems) > _SHOWN:
-            out.write(f"  ... {len(report.problems) - _SHOWN} more (use --json for all)\n")
+        out.write(report.summary(lang=lang, problems=_SHOWN) + "\n")
     return 0 if report.ok else 1
 
 
@@ -205,39 +218,49 @@ def _report(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         _progress(f"loading {args.dir}")
         dataset = load(args.dir, policy=policy)
         cohort, report = dataset.cohort, dataset.report
-    path = write_report(
-        args.output, cohort, report=report, lang=lang, suppress=args.suppress, progress=_progress
-    )
+    with _writing(args.output):
+        path = write_report(
+            args.output,
+            cohort,
+            report=report,
+            lang=lang,
+            suppress=args.suppress,
+            progress=_progress,
+        )
     out.write(f"{path}\n")
     return 0
 
 
 def _synth(args: argparse.Namespace, out: TextIO) -> int:
     cohort = synthetic_cohort(n=args.n, seed=args.seed)
-    for path in write_tables(cohort, args.output):
+    with _writing(args.output):
+        paths = write_tables(cohort, args.output)
+    for path in paths:
         out.write(f"{path}\n")
     return 0
 
 
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(args.output)
-    folder.mkdir(parents=True, exist_ok=True)
     schemas = {f"table-{name}": schema for name, schema in table_schemas().items()}
     schemas |= wire_schemas()
     schemas["instrument"] = instrument_schema()
+    with _writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     for name, schema in sorted(schemas.items()):
         path = folder / f"{name}.schema.json"
-        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        with _writing(path):
+            text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+            path.write_text(text, encoding="utf-8")
         out.write(f"{path}\n")
     return 0
 
 
 def _instruments(out: TextIO, lang: Lang) -> int:
-    for instrument_id in instruments():
+    for instrument_id in instrument_ids():
         ins = instrument(instrument_id)
-        out.write(
-            f"{ins.id:<28} {ins.version:<6} {len(ins.items):>3} items  {ins.title.get(lang)}\n"
-        )
+        title = ins.title.get(lang=lang)
+        out.write(f"{ins.id:<28} {ins.version:<6} {len(ins.items):>3} items  {title}\n")
     return 0
 
 
@@ -296,7 +319,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "validate":
             policy = _load_policy(args.policy)
             if Path(args.file).is_dir():
-                return _validate_dataset(stream, args.file, policy, args.json)
+                return _validate_dataset(stream, args.file, policy, args.json, lang)
             return _validate(stream, args.file, policy, args.json, lang)
         if args.command == "report":
             return _report(args, stream, lang)
@@ -305,6 +328,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.command == "schema":
             return _schema(args, stream)
         return _instruments(stream, lang)
+    except _CannotWriteError as err:
+        sys.stderr.write(f"piezomethod: {err}\n")
+        return 2
     except OSError as err:
         sys.stderr.write(f"piezomethod: cannot read {err.filename}: {err.strerror}\n")
         return 2

@@ -21,7 +21,7 @@ comes with a :class:`Disclosure` record for the disclosure log.
 ...     recipient="employer",
 ...     purpose="job_application",
 ...     category=DataCategory.PASSPORT,
-...     on=date(2022, 5, 31),
+...     as_of=date(2022, 5, 31),
 ... )
 True
 >>> may_share(
@@ -29,7 +29,7 @@ True
 ...     recipient="employer",
 ...     purpose="job_application",
 ...     category=DataCategory.PASSPORT,
-...     on=date(2022, 6, 1),
+...     as_of=date(2022, 6, 1),
 ... )
 False
 """
@@ -44,8 +44,10 @@ from collections.abc import Iterable
 
 import attrs
 
-from piezomethod._checks import check_date, check_optional_date, check_text, require_date
-from piezomethod.errors import ConsentError, FieldError
+from piezomethod._checks import as_tuple, check_text, checked, fields, require_text, to_enum
+from piezomethod._compat import renamed_keywords
+from piezomethod._i18n import Lang
+from piezomethod.errors import Code, ConsentError, FieldError, FieldTypeError
 from piezomethod.passport import (
     Confirmer,
     DevelopmentPassport,
@@ -53,9 +55,8 @@ from piezomethod.passport import (
     GoalStatus,
     PlacementKind,
     SkillCatalogue,
-    label,
 )
-from piezomethod.phases import Lang, Phase
+from piezomethod.phases import Phase
 
 __all__ = [
     "Consent",
@@ -82,35 +83,27 @@ class DataCategory(enum.StrEnum):
     """The history of phases, entries and exits."""
 
 
-def _purposes(values: Iterable[str]) -> frozenset[str]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+def _purposes(values: Iterable[str], field: str = "purposes") -> frozenset[str]:
+    found = frozenset(as_tuple(values, field))
+    if not all(isinstance(p, str) for p in found):
+        raise FieldTypeError(f"{field} must be purpose ids (strings)", field=field)
+    if not found or not all(p.strip() for p in found):
         raise FieldError(
-            "purposes must be a collection of purpose ids", code="wrong_type", field="purposes"
-        )
-    found = frozenset(values)
-    if not found or not all(isinstance(p, str) and p.strip() for p in found):
-        raise FieldError(
-            "purposes must name at least one purpose", code="blank_text", field="purposes"
+            f"{field} must name at least one purpose, none blank", code=Code.BLANK_TEXT, field=field
         )
     return found
 
 
-def _categories(values: Iterable[DataCategory | str]) -> frozenset[DataCategory]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise FieldError("categories must be a collection", code="wrong_type", field="categories")
-    try:
-        found = frozenset(DataCategory(v) for v in values)
-    except ValueError:
-        allowed = ", ".join(c.value for c in DataCategory)
-        raise FieldError(
-            f"categories must be among: {allowed}", code="unknown_category", field="categories"
-        ) from None
+def _categories(
+    values: Iterable[DataCategory | str], field: str = "categories"
+) -> frozenset[DataCategory]:
+    found = frozenset(to_enum(DataCategory, v, field) for v in as_tuple(values, field))
     if not found:
-        raise FieldError("a consent covers at least one category", code="empty", field="categories")
+        raise FieldError(f"{field} must hold at least one category", code=Code.EMPTY, field=field)
     return found
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Consent:
     """A participant's consent to share ``categories`` of data with ``recipient`` for
     ``purposes``, from ``given_on`` up to and including ``expires_on`` (if set), and no longer
@@ -123,16 +116,17 @@ class Consent:
     recipient: str = attrs.field(validator=check_text)
     purposes: frozenset[str] = attrs.field(converter=_purposes)
     categories: frozenset[DataCategory] = attrs.field(converter=_categories)
-    given_on: datetime.date = attrs.field(validator=check_date)
-    expires_on: datetime.date | None = attrs.field(default=None, validator=check_optional_date)
-    withdrawn_on: datetime.date | None = attrs.field(default=None, validator=check_optional_date)
+    given_on: datetime.date
+    expires_on: datetime.date | None = None
+    withdrawn_on: datetime.date | None = None
 
     def __attrs_post_init__(self) -> None:
         for name in ("expires_on", "withdrawn_on"):
             value = getattr(self, name)
             if value is not None and value < self.given_on:
-                raise FieldError(f"{name} is before given_on", code="date_order", field=name)
+                raise FieldError(f"{name} is before given_on", code=Code.DATE_ORDER, field=name)
 
+    @checked
     def valid_on(self, day: datetime.date) -> bool:
         """Whether the consent is in force on ``day``."""
         return (
@@ -141,49 +135,53 @@ class Consent:
             and (self.withdrawn_on is None or day < self.withdrawn_on)
         )
 
+    @renamed_keywords(on="as_of")
+    @checked
     def covers(
         self,
         *,
         recipient: str,
         purpose: str,
         category: DataCategory,
-        on: datetime.date,
+        as_of: datetime.date,
         recipient_category: str | None = None,
     ) -> bool:
-        """Whether this consent allows sharing ``category`` with ``recipient`` for ``purpose``."""
+        """Whether this consent allows sharing ``category`` with ``recipient`` for ``purpose``
+        on ``as_of``."""
         return (
-            self.valid_on(on)
+            self.valid_on(as_of)
             and self.recipient in (recipient, recipient_category)
             and purpose in self.purposes
             and category in self.categories
         )
 
 
+@renamed_keywords(on="as_of")
+@checked
 def may_share(
     consents: Iterable[Consent],
     *,
     recipient: str,
     purpose: str,
     category: DataCategory,
-    on: datetime.date,
+    as_of: datetime.date,
     recipient_category: str | None = None,
 ) -> bool:
     """Whether any consent allows sharing ``category`` with ``recipient`` for ``purpose`` on
-    ``on``. A consent names either the recipient itself or its ``recipient_category``."""
-    require_date(on, "on")
+    ``as_of``. A consent names either the recipient itself or its ``recipient_category``."""
     return any(
         c.covers(
             recipient=recipient,
             purpose=purpose,
             category=category,
-            on=on,
+            as_of=as_of,
             recipient_category=recipient_category,
         )
         for c in consents
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class PortfolioEvidence:
     """Evidence as it may be shown: its kind, who confirmed it (a role) and when."""
 
@@ -194,7 +192,7 @@ class PortfolioEvidence:
     confirmed_on: datetime.date
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class PortfolioSkill:
     """An achieved skill as it may be shown."""
 
@@ -206,7 +204,7 @@ class PortfolioSkill:
     evidence: tuple[PortfolioEvidence, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class PortfolioPlacement:
     """A placement as it may be shown (its free-text tasks are not)."""
 
@@ -220,7 +218,7 @@ class PortfolioPlacement:
     skills: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Portfolio:
     """What may be shown to a recipient, in one language, as of one date."""
 
@@ -233,7 +231,7 @@ class Portfolio:
     placements: tuple[PortfolioPlacement, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Disclosure:
     """One entry for the disclosure log: what was shared with whom, why, when, under which
     consent (identified by its recipient and date given)."""
@@ -249,27 +247,29 @@ class Disclosure:
     placements_shared: int
 
 
+@renamed_keywords(on="as_of")
+@checked
 def portfolio(
     passport: DevelopmentPassport,
     *,
     recipient: str,
     purpose: str,
     consents: Iterable[Consent],
-    on: datetime.date,
+    as_of: datetime.date,
     catalogue: SkillCatalogue,
     lang: Lang = "nl",
     recipient_category: str | None = None,
 ) -> tuple[Portfolio, Disclosure]:
-    """Build the portfolio ``recipient`` may see for ``purpose`` on ``on``, and its disclosure
-    record; raise :class:`ConsentError` when no consent of this participant covers it.
+    """Build the portfolio ``recipient`` may see for ``purpose`` on ``as_of``, and its
+    disclosure record; raise :class:`ConsentError` when no consent of this participant
+    covers it.
 
     The portfolio holds achieved goals (as catalogue skills, with structured evidence) and
-    placements up to ``on``. It never holds health answers or any free text: not the
+    placements up to ``as_of``. It never holds health answers or any free text: not the
     participant's wishes, dreams, talents or expectations, not goal notes, evidence
     descriptions or placement tasks.
     """
-    if lang not in ("nl", "en"):
-        raise FieldError("lang must be 'nl' or 'en'", code="unknown_language", field="lang")
+    on = as_of
     pid = passport.participant_id
     covering = [
         c
@@ -279,7 +279,7 @@ def portfolio(
             recipient=recipient,
             purpose=purpose,
             category=DataCategory.PASSPORT,
-            on=on,
+            as_of=on,
             recipient_category=recipient_category,
         )
     ]
@@ -294,16 +294,18 @@ def portfolio(
     skills = tuple(
         PortfolioSkill(
             skill_id=goal.skill_id,
-            label=catalogue.skill(goal.skill_id).label.get(lang),
-            category=catalogue.category(catalogue.skill(goal.skill_id).category).label.get(lang),
+            label=catalogue.skill(goal.skill_id).label.get(lang=lang),
+            category=catalogue.category(catalogue.skill(goal.skill_id).category).label.get(
+                lang=lang
+            ),
             phase=goal.phase,
             achieved_on=goal.achieved_on,
             evidence=tuple(
                 PortfolioEvidence(
                     kind=e.kind,
-                    kind_label=label(e.kind, lang=lang),
+                    kind_label=e.kind.label(lang=lang),
                     confirmed_by=e.confirmed_by,
-                    confirmed_by_label=label(e.confirmed_by, lang=lang),
+                    confirmed_by_label=e.confirmed_by.label(lang=lang),
                     confirmed_on=e.confirmed_on,
                 )
                 for e in goal.evidence
@@ -318,13 +320,15 @@ def portfolio(
     placements = tuple(
         PortfolioPlacement(
             kind=p.kind,
-            kind_label=label(p.kind, lang=lang),
+            kind_label=p.kind.label(lang=lang),
             organisation=p.organisation,
             phase=p.phase,
             start=p.start,
             end=p.end if p.end is not None and p.end <= on else None,
             hours_per_week=p.hours_per_week,
-            skills=tuple(catalogue.skill(s).label.get(lang) for s in p.skills if s in catalogue),
+            skills=tuple(
+                catalogue.skill(s).label.get(lang=lang) for s in p.skills if s in catalogue
+            ),
         )
         for p in passport.placements
         if p.start <= on
@@ -355,6 +359,7 @@ def portfolio(
 _MIN_KEY_BYTES = 16
 
 
+@checked
 def pseudonym(participant_id: str, *, key: bytes) -> str:
     """A keyed pseudonym (HMAC-SHA256) for ``participant_id``: the same key always gives the
     same pseudonym; without the key it cannot be reversed or linked to another key's.
@@ -369,14 +374,11 @@ def pseudonym(participant_id: str, *, key: bytes) -> str:
     >>> len(pseudonym("p-1", key=b"0123456789abcdef"))
     32
     """
-    if not isinstance(key, bytes) or len(key) < _MIN_KEY_BYTES:
+    if len(key) < _MIN_KEY_BYTES:
         raise FieldError(
-            f"key must be at least {_MIN_KEY_BYTES} bytes", code="weak_key", field="key"
+            f"key must be at least {_MIN_KEY_BYTES} bytes", code=Code.WEAK_KEY, field="key"
         )
-    if not isinstance(participant_id, str) or not participant_id.strip():
-        raise FieldError(
-            "participant_id must be a non-blank string", code="blank_text", field="participant_id"
-        )
+    require_text(participant_id, "participant_id")
     message = participant_id.encode("utf-8")
     counter = 0
     while True:

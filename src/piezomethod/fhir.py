@@ -21,9 +21,10 @@ import importlib
 import re
 from typing import Any, Literal, TypeAlias
 
-from piezomethod.errors import FieldError, ScoringError
+from piezomethod._checks import checked
+from piezomethod._i18n import Lang
+from piezomethod.errors import Code, FieldError, ScoringError
 from piezomethod.outcomes import Instrument, Option, Response, check_response
-from piezomethod.phases import Lang
 
 __all__ = ["ITEM_WEIGHT", "FhirVersion", "canonical_url", "questionnaire", "questionnaire_response"]
 
@@ -35,9 +36,7 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9\-.]")
 
 def _model(version: str, resource: str) -> Any:
     if version not in ("R4B", "R5"):
-        raise FieldError(
-            "version must be 'R4B' or 'R5'", code="unknown_fhir_version", field="version"
-        )
+        raise FieldError("version must be 'R4B' or 'R5'", code=Code.UNKNOWN_VALUE, field="version")
     package = "fhir.resources.R4B" if version == "R4B" else "fhir.resources"
     try:
         module = importlib.import_module(f"{package}.{resource.lower()}")
@@ -53,6 +52,7 @@ def _validated(version: str, resource: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@checked
 def canonical_url(instrument: Instrument) -> str:
     """The canonical URL the export uses for an instrument's questionnaire."""
     return f"urn:piezomethod:questionnaire:{instrument.id}"
@@ -66,7 +66,7 @@ def _coding(instrument: Instrument, scale: str, option: Option, lang: Lang) -> d
     coding: dict[str, Any] = {
         "system": _system(instrument, scale),
         "code": str(option.code),
-        "display": option.label.get(lang),
+        "display": option.label.get(lang=lang),
     }
     return coding
 
@@ -77,6 +77,7 @@ def _weight(option: Option) -> list[dict[str, Any]]:
     return [{"url": ITEM_WEIGHT, "valueDecimal": option.value}]
 
 
+@checked
 def questionnaire(
     instrument: Instrument, *, version: FhirVersion = "R4B", lang: Lang = "nl"
 ) -> dict[str, Any]:
@@ -93,7 +94,7 @@ def questionnaire(
             options.append(entry)
         fhir_item: dict[str, Any] = {
             "linkId": item.id,
-            "text": item.text.get(lang),
+            "text": item.text.get(lang=lang),
             "answerOption": options,
         }
         if version == "R5":
@@ -103,14 +104,14 @@ def questionnaire(
         items.append(fhir_item)
     description = instrument.source
     if instrument.reconstructed and instrument.notes is not None:
-        description += " Reconstructed: " + instrument.notes.get(lang)
+        description += " Reconstructed: " + instrument.notes.get(lang=lang)
     resource = {
         "resourceType": "Questionnaire",
         "id": _NOT_ID.sub("-", instrument.id)[:64],
         "url": canonical_url(instrument),
         "version": instrument.version,
         "name": re.sub(r"[^A-Za-z0-9]", "", instrument.id.title()) or "Instrument",
-        "title": instrument.title.get(lang),
+        "title": instrument.title.get(lang=lang),
         "status": "active",
         "language": lang,
         "description": description,
@@ -120,6 +121,7 @@ def questionnaire(
     return _validated(version, resource)
 
 
+@checked
 def questionnaire_response(
     instrument: Instrument,
     response: Response,
@@ -150,7 +152,11 @@ def questionnaire_response(
         if weight:
             coding["extension"] = weight
         items.append(
-            {"linkId": item.id, "text": item.text.get(lang), "answer": [{"valueCoding": coding}]}
+            {
+                "linkId": item.id,
+                "text": item.text.get(lang=lang),
+                "answer": [{"valueCoding": coding}],
+            }
         )
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",

@@ -17,8 +17,8 @@ library ships these, each citing its source:
 An organisation with its own exact questionnaire writes it in the same format and loads it
 with :func:`load_instrument`; a malformed file is refused with every problem listed.
 
->>> sorted(instruments())[:3]
-['cbs-ervaren-gezondheid', 'cbs-geluk', 'mhi5']
+>>> instrument_ids()[:3]
+('cbs-ervaren-gezondheid', 'cbs-geluk', 'mhi5')
 >>> instrument("taalniveau").response_scale("taalniveau").option("A0").label.en
 'A0 – beginner / literacy (Dutch practice, not a CEFR level)'
 """
@@ -27,70 +27,77 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import warnings
 from collections.abc import Mapping
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from piezomethod.errors import FieldError, InstrumentError
+from piezomethod._checks import checked
+from piezomethod.errors import Code, FieldError, InstrumentError, SerializationError
 from piezomethod.outcomes import Instrument
-from piezomethod.serialization import from_dict, from_json
+from piezomethod.serialization import load
 
-__all__ = ["instrument", "instrument_schema", "instruments", "load_instrument"]
+__all__ = ["instrument", "instrument_ids", "instrument_schema", "instruments", "load_instrument"]
 
 _DATA = resources.files("piezomethod") / "data"
 
 
-def load_instrument(source: str | Path | bytes | Mapping[str, Any]) -> Instrument:
-    """Load an instrument from a JSON file path, JSON text or bytes, or an already-parsed dict.
+@checked
+def load_instrument(source: os.PathLike[str] | str | bytes | Mapping[str, Any]) -> Instrument:
+    """Load an instrument from a JSON file (a ``pathlib.Path``), JSON text (``str`` or
+    ``bytes``) or an already-parsed dict. A ``str`` is always JSON text, never a path.
 
     Raises :class:`~piezomethod.errors.InstrumentError` listing every problem (JSON path and
-    reason) when the definition is malformed, and ``OSError`` when a path cannot be read.
+    reason) when the definition is malformed, and a ``FieldError`` (code ``no_such_file``)
+    when a file cannot be read.
+
+    >>> from pathlib import Path
+    >>> from piezomethod.errors import InstrumentError
+    >>> try:
+    ...     load_instrument("mhi5.json")  # text, not a path: wrap a path in Path(...)
+    ... except InstrumentError as err:
+    ...     print(err.code)
+    invalid_json
     """
-    if isinstance(source, Mapping):
-        return _as_instrument_error(lambda: from_dict(Instrument, dict(source)))
-    if isinstance(source, Path):
-        text: str | bytes = source.read_bytes()
-    elif isinstance(source, str) and not source.lstrip().startswith("{"):
-        text = Path(source).read_bytes()
-    else:
-        text = source
-    return _as_instrument_error(lambda: from_json(Instrument, text))
-
-
-def _as_instrument_error(load: Any) -> Instrument:
     try:
-        result: Instrument = load()
+        return load(Instrument, source)
     except InstrumentError:
         raise
-    except FieldError:
-        raise
-    except Exception as exc:
-        problems = getattr(exc, "problems", ())
-        raise InstrumentError(str(exc), problems=problems, code="invalid_instrument") from None
-    return result
+    except SerializationError as err:
+        raise InstrumentError(err.message, problems=err.problems, code=err.code) from None
 
 
 @functools.cache
 def instrument(instrument_id: str) -> Instrument:
     """A built-in instrument by id (see the table above)."""
-    if instrument_id not in instruments():
-        known = ", ".join(instruments())
+    if instrument_id not in instrument_ids():
+        known = ", ".join(instrument_ids())
         raise FieldError(
             f"no built-in instrument with that id; the built-ins are: {known}",
-            code="unknown_instrument",
+            code=Code.UNKNOWN_INSTRUMENT,
             field="instrument_id",
         )
     return load_instrument((_DATA / "instruments" / f"{instrument_id}.json").read_bytes())
 
 
 @functools.cache
-def instruments() -> tuple[str, ...]:
-    """The ids of the built-in instruments."""
+def instrument_ids() -> tuple[str, ...]:
+    """The ids of the built-in instruments, sorted."""
     folder = _DATA / "instruments"
     return tuple(
         sorted(p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json"))
     )
+
+
+def instruments() -> tuple[str, ...]:
+    """Deprecated: the ids of the built-in instruments; use :func:`instrument_ids`."""
+    warnings.warn(
+        "piezomethod.instruments.instruments() is deprecated; use instrument_ids()",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return instrument_ids()
 
 
 def instrument_schema() -> dict[str, Any]:

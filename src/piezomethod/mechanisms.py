@@ -12,8 +12,8 @@ only those.
 The framework is data (``piezomethod/data/mechanisms.json``), loaded by
 :func:`piezomethod.catalogues.mechanisms`:
 
->>> from piezomethod.catalogues import mechanisms
->>> framework = mechanisms()
+>>> from piezomethod.catalogues import mechanism_framework
+>>> framework = mechanism_framework()
 >>> [m.id for m in framework.mechanisms][:3]
 ['veilige_thuishaven', 'integrale_begeleiding', 'mens_en_talentgericht']
 """
@@ -26,9 +26,11 @@ from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from piezomethod._checks import as_tuple, check_date, check_optional_text, check_text, to_enum
-from piezomethod.errors import FieldError, Issue, Severity
-from piezomethod.outcomes import MeasurementStatus, Text, compliance
+from piezomethod._checks import as_tuple, check_optional_text, check_text, checked, fields, to_enum
+from piezomethod._compat import deprecated_names
+from piezomethod._i18n import Text
+from piezomethod.errors import Code, FieldError, Issue, Severity
+from piezomethod.outcomes import MeasurementStatus, compliance
 from piezomethod.passport import GoalStatus, MilestoneKind, PlacementKind, milestones_from
 from piezomethod.phases import MoveKind, Phase
 from piezomethod.records import ParticipantRecord
@@ -37,7 +39,6 @@ __all__ = [
     "DECISION_RULES",
     "Answer",
     "Assessment",
-    "AssessmentIssueCode",
     "ChecklistItem",
     "ChecklistSection",
     "ItemAnswer",
@@ -63,18 +64,18 @@ class Level(enum.StrEnum):
     """The organisation that implements the method (preconditions, implementation)."""
 
 
-def _level(value: Level | str) -> Level:
-    return to_enum(Level, value, "level")
+def _level(value: Level | str, field: str = "level") -> Level:
+    return to_enum(Level, value, field)
 
 
-def _phases(values: Iterable[Phase | int]) -> frozenset[Phase]:
-    found = frozenset(Phase.coerce(v, field="phases") for v in as_tuple(values))
+def _phases(values: Iterable[Phase | int], field: str = "phases") -> frozenset[Phase]:
+    found = frozenset(Phase.coerce(v, field=field) for v in as_tuple(values, field))
     if not found:
-        raise FieldError("an item applies to at least one phase", code="no_phases", field="phases")
+        raise FieldError(f"{field} must hold at least one phase", code=Code.EMPTY, field=field)
     return found
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ChecklistItem:
     """One thing to check: its text, the level and phases it applies to, where it comes from.
 
@@ -92,7 +93,7 @@ class ChecklistItem:
     check: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ChecklistSection:
     """A named group of items (the organisation's preconditions, implementation steps)."""
 
@@ -102,7 +103,7 @@ class ChecklistSection:
     items: tuple[ChecklistItem, ...] = attrs.field(converter=as_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Mechanism:
     """A working mechanism: context → mechanism → outcome, its source, and its items."""
 
@@ -115,7 +116,7 @@ class Mechanism:
     items: tuple[ChecklistItem, ...] = attrs.field(converter=as_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class MechanismFramework:
     """The six mechanisms and the organisation checklist, versioned. Item ids are unique across
     the whole framework, and every ``check`` names a known decision rule."""
@@ -137,7 +138,7 @@ class MechanismFramework:
         problems = [f"item ids used twice: {', '.join(dup)}"] if dup else []
         problems += [f"unknown decision rules: {', '.join(unknown)}"] if unknown else []
         if problems:
-            raise FieldError("; ".join(problems), code="invalid_framework", field="items")
+            raise FieldError("; ".join(problems), code=Code.INVALID_FRAMEWORK, field="items")
 
     def groups(self) -> tuple[Mechanism | ChecklistSection, ...]:
         """The mechanisms, then the organisation sections."""
@@ -149,17 +150,20 @@ class MechanismFramework:
 
     def item(self, item_id: str) -> ChecklistItem:
         """The item with this id."""
-        for i in self.items():
-            if i.id == item_id:
-                return i
-        raise FieldError("no checklist item with that id", code="unknown_item", field="item_id")
+        return self._find(item_id)[1]
 
     def group_of(self, item_id: str) -> str:
         """The id of the mechanism or section an item belongs to."""
+        return self._find(item_id)[0].id
+
+    def _find(self, item_id: str) -> tuple[Mechanism | ChecklistSection, ChecklistItem]:
         for group in self.groups():
-            if any(i.id == item_id for i in group.items):
-                return group.id
-        raise FieldError("no checklist item with that id", code="unknown_item", field="item_id")
+            for item in group.items:
+                if item.id == item_id:
+                    return group, item
+        raise FieldError(
+            "no checklist item with that id", code=Code.UNKNOWN_CHECKLIST_ITEM, field="item_id"
+        )
 
     def checklist(
         self, *, phase: Phase, level: Level
@@ -192,11 +196,11 @@ class Answer(enum.StrEnum):
         return {Answer.YES: 1.0, Answer.PARTLY: 0.5, Answer.NO: 0.0}.get(self)
 
 
-def _answer(value: Answer | str) -> Answer:
-    return to_enum(Answer, value, "answer")
+def _answer(value: Answer | str, field: str = "answer") -> Answer:
+    return to_enum(Answer, value, field)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ItemAnswer:
     """The answer to one item, with an optional note (free text, kept internal)."""
 
@@ -205,11 +209,11 @@ class ItemAnswer:
     note: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
-def _phase(value: Phase | int) -> Phase:
-    return Phase.coerce(value)
+def _phase(value: Phase | int, field: str = "phase") -> Phase:
+    return Phase.coerce(value, field=field)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Assessment:
     """Answers to checklist items for one subject (a participant or a location), in one phase,
     on one date. Check it against a framework with :func:`check_assessment`."""
@@ -217,7 +221,7 @@ class Assessment:
     subject_id: str = attrs.field(validator=check_text)
     level: Level = attrs.field(converter=_level)
     phase: Phase = attrs.field(converter=_phase)
-    date: datetime.date = attrs.field(validator=check_date)
+    date: datetime.date
     answers: tuple[ItemAnswer, ...] = attrs.field(default=(), converter=as_tuple)
 
     def answer(self, item_id: str) -> Answer | None:
@@ -225,15 +229,7 @@ class Assessment:
         return next((a.answer for a in self.answers if a.item_id == item_id), None)
 
 
-class AssessmentIssueCode(enum.StrEnum):
-    """The stable codes of :func:`check_assessment` issues."""
-
-    UNKNOWN_ITEM = "unknown_item"
-    WRONG_LEVEL = "wrong_level"
-    WRONG_PHASE = "wrong_phase"
-    ANSWERED_TWICE = "answered_twice"
-
-
+@checked
 def check_assessment(assessment: Assessment, *, framework: MechanismFramework) -> list[Issue]:
     """Every problem with an assessment at once: unknown item ids, items answered for a level or
     phase they do not apply to, and items answered twice."""
@@ -241,28 +237,24 @@ def check_assessment(assessment: Assessment, *, framework: MechanismFramework) -
     known = {i.id: i for i in framework.items()}
     seen: set[str] = set()
     for n, a in enumerate(assessment.answers):
-        found: list[tuple[AssessmentIssueCode, str]] = []
+        found: list[tuple[Code, str]] = []
         item = known.get(a.item_id)
         if a.item_id in seen:
-            found.append(
-                (AssessmentIssueCode.ANSWERED_TWICE, f"item '{a.item_id[:40]}' is answered twice")
-            )
+            found.append((Code.ANSWERED_TWICE, f"item '{a.item_id[:40]}' is answered twice"))
         seen.add(a.item_id)
         if item is None:
-            found.append(
-                (AssessmentIssueCode.UNKNOWN_ITEM, f"no checklist item '{a.item_id[:40]}'")
-            )
+            found.append((Code.UNKNOWN_CHECKLIST_ITEM, f"no checklist item '{a.item_id[:40]}'"))
         else:
             if item.level is not assessment.level:
                 want, got = item.level.value, assessment.level.value
                 level = f"item '{item.id}' is for the {want} level, not {got}"
-                found.append((AssessmentIssueCode.WRONG_LEVEL, level))
+                found.append((Code.WRONG_LEVEL, level))
             if assessment.phase not in item.phases:
                 phase = f"item '{item.id}' does not apply to phase {int(assessment.phase)}"
-                found.append((AssessmentIssueCode.WRONG_PHASE, phase))
+                found.append((Code.WRONG_PHASE, phase))
         issues += [
             Issue(
-                code=code.value,
+                code=code,
                 severity=Severity.ERROR,
                 message=message,
                 index=n,
@@ -274,7 +266,7 @@ def check_assessment(assessment: Assessment, *, framework: MechanismFramework) -
     return issues
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class MechanismCoverage:
     """How well one mechanism (or section) is covered in an assessment.
 
@@ -291,6 +283,7 @@ class MechanismCoverage:
     gaps: tuple[str, ...]
 
 
+@checked
 def coverage(
     assessment: Assessment, *, framework: MechanismFramework
 ) -> tuple[MechanismCoverage, ...]:
@@ -298,7 +291,7 @@ def coverage(
     phase: the coverage score, the unanswered items and the gaps.
 
     >>> from datetime import date
-    >>> from piezomethod.catalogues import mechanisms
+    >>> from piezomethod.catalogues import mechanism_framework
     >>> a = Assessment(
     ...     subject_id="p-1",
     ...     level="participant",
@@ -309,7 +302,7 @@ def coverage(
     ...         ItemAnswer(item_id="weinig_tijdsdruk", answer="partly"),
     ...     ],
     ... )
-    >>> c = coverage(a, framework=mechanisms())[0]
+    >>> c = coverage(a, framework=mechanism_framework())[0]
     >>> c.group_id, c.score, c.unanswered, c.gaps
     ('veilige_thuishaven', 0.75, ('persoonlijke_aandacht',), ('weinig_tijdsdruk',))
     """
@@ -351,6 +344,7 @@ def coverage(
     return tuple(result)
 
 
+@checked
 def team_overview(
     assessments: Iterable[Assessment], *, framework: MechanismFramework
 ) -> dict[Phase, dict[str, float | None]]:
@@ -492,6 +486,7 @@ DECISION_RULES: Mapping[str, Rule] = {
 returns None when the data cannot decide — then the item stays open for the coach."""
 
 
+@checked
 def evaluate(
     record: ParticipantRecord, *, as_of: datetime.date, framework: MechanismFramework
 ) -> Assessment:
@@ -501,13 +496,14 @@ def evaluate(
     It never answers an item without a decision rule, and a rule abstains when the data is
     silent (no passport, no measurement due yet, ...). Notes say that the answer came from data.
     """
-    check_date(None, attrs.fields(Assessment).date, as_of)
     phase = record.trajectory.phase_on(as_of)
     if phase is None:
         before = [s for s in record.trajectory.stays() if s.start <= as_of]
         if not before:
             raise FieldError(
-                "the participant was never enrolled by as_of", code="not_enrolled", field="as_of"
+                "the participant was never enrolled by as_of",
+                code=Code.NOT_ENROLLED,
+                field="as_of",
             )
         phase = before[-1].phase
     answers = []
@@ -522,3 +518,6 @@ def evaluate(
     return Assessment(
         subject_id=record.id, level=Level.PARTICIPANT, phase=phase, date=as_of, answers=answers
     )
+
+
+__getattr__ = deprecated_names(__name__, {"AssessmentIssueCode": "piezomethod.errors.Code"})

@@ -43,14 +43,17 @@ from typing import Any, Literal, TypeAlias
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from piezomethod._checks import as_tuple, require_date, to_enum
-from piezomethod.errors import FieldError, InstrumentError, Problem, ScoringError
-from piezomethod.phases import Enrolment, Exit, Lang, Phase, PhaseChange, Trajectory
+from piezomethod._checks import as_tuple, checked, fields, frozen_mapping, to_enum
+from piezomethod._checks import optional_frozen_mapping as _optional_mapping
+from piezomethod._compat import deprecated_names
+from piezomethod._i18n import Labelled, Text
+from piezomethod.errors import Code, FieldError, InstrumentError, Problem, ScoringError
+from piezomethod.phases import Enrolment, Exit, Phase, PhaseChange, Trajectory
 
 __all__ = [
     "Aggregation",
+    "AnswerCode",
     "Band",
-    "Code",
     "ComplianceReport",
     "Criterion",
     "DueMeasurement",
@@ -84,7 +87,7 @@ __all__ = [
     "score",
 ]
 
-Code: TypeAlias = int | str
+AnswerCode: TypeAlias = int | str
 """An answer code as the questionnaire records it: ``4`` for "soms", ``"B1"`` for a level."""
 
 Number: TypeAlias = int | float
@@ -98,20 +101,6 @@ def _summary(problems: Sequence[Problem]) -> str:
 # --------------------------------------------------------------------------------------------
 # The instrument model
 # --------------------------------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class Text:
-    """A bilingual text; Dutch is canonical."""
-
-    nl: str
-    en: str
-
-    def get(self, lang: Lang = "nl") -> str:
-        """The text in ``lang``."""
-        if lang not in ("nl", "en"):
-            raise FieldError("lang must be 'nl' or 'en'", code="unknown_language", field="lang")
-        return self.nl if lang == "nl" else self.en
 
 
 class OutcomeDomain(enum.StrEnum):
@@ -134,27 +123,35 @@ class Aggregation(enum.StrEnum):
     MEAN = "mean"
 
 
-def _domain(value: OutcomeDomain | str) -> OutcomeDomain:
-    return to_enum(OutcomeDomain, value, "domain")
+def _domain(value: OutcomeDomain | str, field: str = "domain") -> OutcomeDomain:
+    return to_enum(OutcomeDomain, value, field)
 
 
-def _aggregation(value: Aggregation | str) -> Aggregation:
-    return to_enum(Aggregation, value, "aggregation")
+def _aggregation(value: Aggregation | str, field: str = "aggregation") -> Aggregation:
+    return to_enum(Aggregation, value, field)
 
 
-@attrs.frozen(kw_only=True)
+def _by_id(things: Iterable[Any], wanted: str, code: Code, message: str, field: str) -> Any:
+    """The one of ``things`` whose ``id`` is ``wanted``, or a ``FieldError``."""
+    for thing in things:
+        if thing.id == wanted:
+            return thing
+    raise FieldError(message, code=code, field=field)
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Option:
     """One answer option: the ``code`` recorded, its label, and its numeric ``value``.
 
     ``value`` is None for options that carry no number (a plain yes/no used only by criteria).
     """
 
-    code: Code
+    code: AnswerCode
     label: Text
     value: Number | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ResponseScale:
     """A set of answer options shared by items (``frequentie6``, ``ja_nee``, ``cefr``, ...)."""
 
@@ -162,7 +159,7 @@ class ResponseScale:
     options: tuple[Option, ...] = attrs.field(converter=as_tuple)
     ordered: bool = True
 
-    def option(self, code: Code) -> Option | None:
+    def option(self, code: AnswerCode) -> Option | None:
         """The option with this code (type-strict: ``1`` is not ``"1"``), or None."""
         for opt in self.options:
             if opt.code == code and type(opt.code) is type(code):
@@ -170,7 +167,7 @@ class ResponseScale:
         return None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Item:
     """One question: its id, text, outcome domain and response scale."""
 
@@ -180,7 +177,7 @@ class Item:
     response_scale: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ScaleItem:
     """An item's part in a scale: as is, reversed over its options' values, or recoded.
 
@@ -190,10 +187,12 @@ class ScaleItem:
 
     item: str
     reverse: bool = False
-    recode: Mapping[str, Number] | None = attrs.field(default=None, hash=False)
+    recode: Mapping[str, Number] | None = attrs.field(
+        default=None, hash=False, converter=_optional_mapping
+    )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Transform:
     """A linear transform ``value * multiply + add`` (e.g. ``multiply=4`` for MHI-5 to 0-100)."""
 
@@ -205,7 +204,7 @@ class Transform:
         return value * _exact(self.multiply) + _exact(self.add)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Band:
     """One band of an interpretation, with explicit bounds: ``[lower, upper)`` by default.
 
@@ -233,7 +232,7 @@ class Band:
         return True
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Interpretation:
     """A named way to read a scale's value (``cbs``, ``ggd``), as bands, with its source."""
 
@@ -246,7 +245,7 @@ class Interpretation:
         return next((b for b in self.bands if b.contains(value)), None)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Scale:
     """A score computed from items: recoded, aggregated, transformed and interpreted.
 
@@ -273,25 +272,25 @@ class Scale:
 
     def interpretation(self, interpretation_id: str) -> Interpretation:
         """The named interpretation, or a ``FieldError``."""
-        for interp in self.interpretations:
-            if interp.id == interpretation_id:
-                return interp
-        raise FieldError(
-            f"scale '{self.id}' has no interpretation '{interpretation_id}'",
-            code="unknown_interpretation",
-            field="interpretation",
+        found: Interpretation = _by_id(
+            self.interpretations,
+            interpretation_id,
+            Code.UNKNOWN_INTERPRETATION,
+            f"scale '{self.id}' has no interpretation with that id",
+            "interpretation_id",
         )
+        return found
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Criterion:
     """Holds when the answer to ``item`` is one of ``codes``."""
 
     item: str
-    codes: tuple[Code, ...] = attrs.field(converter=as_tuple)
+    codes: tuple[AnswerCode, ...] = attrs.field(converter=as_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Rung:
     """One rung of a ladder: its ``value`` holds when every criterion holds (none: always)."""
 
@@ -300,7 +299,7 @@ class Rung:
     criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=as_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Indicator:
     """A derived indicator; rule ``highest_rung``: the highest rung whose criteria all hold.
 
@@ -314,7 +313,7 @@ class Indicator:
     rungs: tuple[Rung, ...] = attrs.field(default=(), converter=as_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Instrument:
     """A versioned questionnaire: items, response scales, scales and indicators, as data.
 
@@ -335,7 +334,7 @@ class Instrument:
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=as_tuple)
     notes: Text | None = None
     # Per scale, per item: answer (type, code) -> value. Derived once, when built.
-    _values: Mapping[str, tuple[Mapping[tuple[type, Code], Fraction], ...]] = attrs.field(
+    _values: Mapping[str, tuple[Mapping[tuple[type, AnswerCode], Fraction], ...]] = attrs.field(
         init=False, eq=False, hash=False, repr=False
     )
 
@@ -348,28 +347,38 @@ class Instrument:
 
     def item(self, item_id: str) -> Item:
         """The item with this id."""
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise FieldError(f"instrument '{self.id}' has no item '{item_id}'", code="unknown_item")
+        found: Item = _by_id(
+            self.items,
+            item_id,
+            Code.UNKNOWN_INSTRUMENT_ITEM,
+            f"instrument '{self.id}' has no item with that id",
+            "item_id",
+        )
+        return found
 
     def response_scale(self, scale_id: str) -> ResponseScale:
         """The response scale with this id."""
-        for rs in self.response_scales:
-            if rs.id == scale_id:
-                return rs
-        raise FieldError(
-            f"instrument '{self.id}' has no response scale '{scale_id}'", code="unknown_scale"
+        found: ResponseScale = _by_id(
+            self.response_scales,
+            scale_id,
+            Code.UNKNOWN_RESPONSE_SCALE,
+            f"instrument '{self.id}' has no response scale with that id",
+            "scale_id",
         )
+        return found
 
     def scale(self, scale_id: str) -> Scale:
         """The scale with this id."""
-        for scale in self.scales:
-            if scale.id == scale_id:
-                return scale
-        raise FieldError(f"instrument '{self.id}' has no scale '{scale_id}'", code="unknown_scale")
+        found: Scale = _by_id(
+            self.scales,
+            scale_id,
+            Code.UNKNOWN_SCALE,
+            f"instrument '{self.id}' has no scale with that id",
+            "scale_id",
+        )
+        return found
 
-    def value_of(self, scale_id: str, item_id: str, code: Code) -> Fraction | None:
+    def value_of(self, scale_id: str, item_id: str, code: AnswerCode) -> Fraction | None:
         """The value answer ``code`` to ``item_id`` contributes to ``scale_id``, after reversal
         or recoding; None when that answer carries no value (or the item is not in the scale).
 
@@ -397,7 +406,7 @@ def _exact(value: Number | Fraction) -> Fraction:
     return Fraction(value)
 
 
-def _item_values(instrument: Instrument, si: ScaleItem) -> dict[tuple[type, Code], Fraction]:
+def _item_values(instrument: Instrument, si: ScaleItem) -> dict[tuple[type, AnswerCode], Fraction]:
     """Answer code (with its type) -> value of the item in the scale."""
     rs = _find(instrument.response_scales, instrument.item(si.item).response_scale)
     if si.recode is not None:
@@ -588,24 +597,15 @@ def _band_problems(
 # --------------------------------------------------------------------------------------------
 
 
-def _freeze_answers(answers: Mapping[str, Code]) -> Mapping[str, Code]:
-    if not isinstance(answers, Mapping):
-        raise FieldError("answers must be a mapping of item id to code", field="answers")
-    for key, code in answers.items():
-        if not isinstance(key, str):
-            raise FieldError("answers must be keyed by item id (a string)", field="answers")
-        if isinstance(code, bool) or not isinstance(code, int | str):
-            raise FieldError("every answer code must be an int or a string", field="answers")
-    return MappingProxyType(dict(answers))
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Response:
     """The answers given to one instrument: ``{item_id: code}``. Unanswered items are absent."""
 
     instrument_id: str
     instrument_version: str
-    answers: Mapping[str, Code] = attrs.field(factory=dict, converter=_freeze_answers, hash=False)
+    answers: Mapping[str, AnswerCode] = attrs.field(
+        factory=dict, converter=frozen_mapping, hash=False
+    )
 
 
 class ScoreStatus(enum.StrEnum):
@@ -622,7 +622,7 @@ class ScoreStatus(enum.StrEnum):
     """An indicator's higher rung cannot be decided because an answer it needs is missing."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ScaleScore:
     """One scale's result: ``value`` (None when it cannot be scored), bands and counts."""
 
@@ -632,22 +632,24 @@ class ScaleScore:
     status: ScoreStatus
     answered: int
     required: int
-    bands: Mapping[str, Band | None] = attrs.field(factory=dict, hash=False)
+    bands: Mapping[str, Band | None] = attrs.field(
+        factory=dict, hash=False, converter=frozen_mapping
+    )
 
     def band(self, interpretation_id: str) -> Band:
         """The band of the named interpretation this score falls in."""
         found = self.bands.get(interpretation_id)
         if found is None:
             raise FieldError(
-                f"scale '{self.scale_id}' has no band for '{interpretation_id}' (no score, or no "
+                f"scale '{self.scale_id}' has no band for that interpretation (no score, or no "
                 "such interpretation)",
-                code="no_band",
-                field="interpretation",
+                code=Code.NO_BAND,
+                field="interpretation_id",
             )
         return found
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class IndicatorResult:
     """A derived indicator's result: the rung ``value`` and its label, or None and why."""
 
@@ -657,7 +659,7 @@ class IndicatorResult:
     status: ScoreStatus
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ScoreSheet:
     """The scores of one response: every scale and indicator of the instrument, in order."""
 
@@ -668,19 +670,26 @@ class ScoreSheet:
 
     def scale(self, scale_id: str) -> ScaleScore:
         """The score of one scale."""
-        for s in self.scales:
-            if s.scale_id == scale_id:
-                return s
-        raise FieldError(f"no scale '{scale_id}' on this sheet", code="unknown_scale")
+        found = next((s for s in self.scales if s.scale_id == scale_id), None)
+        if found is None:
+            raise FieldError(
+                "no scale with that id on this sheet", code=Code.UNKNOWN_SCALE, field="scale_id"
+            )
+        return found
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         """The result of one indicator."""
-        for i in self.indicators:
-            if i.indicator_id == indicator_id:
-                return i
-        raise FieldError(f"no indicator '{indicator_id}' on this sheet", code="unknown_indicator")
+        found = next((i for i in self.indicators if i.indicator_id == indicator_id), None)
+        if found is None:
+            raise FieldError(
+                "no indicator with that id on this sheet",
+                code=Code.UNKNOWN_INDICATOR,
+                field="indicator_id",
+            )
+        return found
 
 
+@checked
 def check_response(instrument: Instrument, response: Response) -> list[Problem]:
     """Every reason ``response`` cannot be scored against ``instrument`` (empty when fine)."""
     problems: list[Problem] = []
@@ -707,6 +716,7 @@ def check_response(instrument: Instrument, response: Response) -> list[Problem]:
     return problems
 
 
+@checked
 def score(instrument: Instrument, response: Response, *, prorate: bool = False) -> ScoreSheet:
     """Score ``response`` on every scale and indicator of ``instrument``.
 
@@ -731,7 +741,7 @@ def score(instrument: Instrument, response: Response, *, prorate: bool = False) 
 
 
 def _score_scale(
-    instrument: Instrument, scale: Scale, answers: Mapping[str, Code], prorate: bool
+    instrument: Instrument, scale: Scale, answers: Mapping[str, AnswerCode], prorate: bool
 ) -> ScaleScore:
     values: list[Fraction] = []
     for si, table in zip(scale.items, instrument._values[scale.id], strict=True):
@@ -770,7 +780,7 @@ def _score_scale(
     )
 
 
-def _derive(indicator: Indicator, answers: Mapping[str, Code]) -> IndicatorResult:
+def _derive(indicator: Indicator, answers: Mapping[str, AnswerCode]) -> IndicatorResult:
     for rung in sorted(indicator.rungs, key=lambda r: r.value, reverse=True):
         # Three-valued: a rung fails if any criterion fails, is undecided if any answer it
         # needs is missing (and none fails), and holds otherwise.
@@ -792,14 +802,14 @@ def _derive(indicator: Indicator, answers: Mapping[str, Code]) -> IndicatorResul
     )
 
 
-def _criterion_holds(crit: Criterion, answers: Mapping[str, Code]) -> bool | None:
+def _criterion_holds(crit: Criterion, answers: Mapping[str, AnswerCode]) -> bool | None:
     if crit.item not in answers:
         return None
     code = answers[crit.item]
     return any(code == c and type(code) is type(c) for c in crit.codes)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ScaleChange:
     """The change on one scale between two score sheets (None when either has no score)."""
 
@@ -810,6 +820,7 @@ class ScaleChange:
     improved: bool | None
 
 
+@checked
 def change(
     before: ScoreSheet, after: ScoreSheet, *, instrument: Instrument
 ) -> tuple[ScaleChange, ...]:
@@ -823,7 +834,7 @@ def change(
         if (sheet.instrument_id, sheet.instrument_version) != (instrument.id, instrument.version)
     ]
     if problems:
-        raise ScoringError(_summary(problems), problems=problems, code="instrument_mismatch")
+        raise ScoringError(_summary(problems), problems=problems, code=Code.INSTRUMENT_MISMATCH)
     changes = []
     for scale in instrument.scales:
         a, b = before.scale(scale.id).exact, after.scale(scale.id).exact
@@ -846,7 +857,7 @@ def change(
 # --------------------------------------------------------------------------------------------
 
 
-class MeasurementMoment(enum.StrEnum):
+class MeasurementMoment(Labelled):
     """When the questionnaire is taken (Movisie 2019: in-, door-, uitstroom and follow-up)."""
 
     ENTRY = "entry"
@@ -855,7 +866,7 @@ class MeasurementMoment(enum.StrEnum):
     FOLLOW_UP = "follow_up"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Measurement:
     """A response taken from a participant at a moment, on a date."""
 
@@ -865,14 +876,16 @@ class Measurement:
     response: Response
 
 
-def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if value < 0:
         raise FieldError(
-            f"{attribute.name} must be a whole number of days >= 0", field=attribute.name
+            f"{attribute.name} must be a whole number >= 0",
+            code=Code.INVALID_COUNT,
+            field=attribute.name,
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class MeasurementWindows:
     """How many days before and after its due date a measurement still counts as on time.
 
@@ -899,7 +912,7 @@ class MeasurementWindows:
         return before, after
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class DueMeasurement:
     """One measurement a trajectory makes due: which moment, for which event, and when.
 
@@ -914,6 +927,7 @@ class DueMeasurement:
     window_end: datetime.date
 
 
+@checked
 def schedule(
     trajectory: Trajectory, *, as_of: datetime.date, windows: MeasurementWindows | None = None
 ) -> tuple[DueMeasurement, ...]:
@@ -969,7 +983,7 @@ def schedule(
     return tuple(sorted(due, key=lambda d: d.due))
 
 
-class MeasurementStatus(enum.StrEnum):
+class MeasurementStatus(Labelled):
     """What became of a due measurement, as of a date."""
 
     DONE = "done"
@@ -984,7 +998,7 @@ class MeasurementStatus(enum.StrEnum):
     """Its window opens after ``as_of``."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class MomentStatus:
     """A due measurement, its status, and the measurement that satisfied it (if any)."""
 
@@ -993,7 +1007,7 @@ class MomentStatus:
     measurement: Measurement | None = attrs.field(default=None, eq=False, hash=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ComplianceReport:
     """Per due measurement what became of it, the measurements no moment claims, and the rate."""
 
@@ -1014,6 +1028,7 @@ class ComplianceReport:
         return taken / settled if settled else None
 
 
+@checked
 def compliance(
     trajectory: Trajectory,
     measurements: Iterable[Measurement],
@@ -1030,7 +1045,6 @@ def compliance(
     this participant (and of ``instrument_id``, if given) taken on or before ``as_of`` count.
     Adding a measurement never lowers the response rate.
     """
-    require_date(as_of, "as_of")
     due = schedule(trajectory, as_of=as_of, windows=windows)
     mine = sorted(
         (
@@ -1075,3 +1089,6 @@ def compliance(
         moments=tuple(statuses),
         unmatched=tuple(m for n, m in enumerate(mine) if n not in used),
     )
+
+
+__getattr__ = deprecated_names(__name__, {"Code": "piezomethod.outcomes.AnswerCode"})

@@ -30,16 +30,17 @@ import attrs
 
 from piezomethod._checks import (
     as_tuple,
-    check_date,
-    check_optional_date,
     check_optional_text,
     check_text,
+    checked,
+    fields,
     texts,
     to_enum,
 )
-from piezomethod.errors import FieldError, Issue, Severity
-from piezomethod.outcomes import Text
-from piezomethod.phases import Lang, MoveKind, Phase, Trajectory
+from piezomethod._compat import deprecated_names
+from piezomethod._i18n import Labelled, Text
+from piezomethod.errors import Code, FieldError, Issue, Severity
+from piezomethod.phases import MoveKind, Phase, Trajectory
 
 __all__ = [
     "DEFAULT_PLACEMENT_PHASES",
@@ -52,7 +53,6 @@ __all__ = [
     "GoalStatus",
     "Milestone",
     "MilestoneKind",
-    "PassportIssueCode",
     "Placement",
     "PlacementKind",
     "Skill",
@@ -64,8 +64,8 @@ __all__ = [
 ]
 
 
-def _phase(value: Phase | int) -> Phase:
-    return Phase.coerce(value)
+def _phase(value: Phase | int, field: str = "phase") -> Phase:
+    return Phase.coerce(value, field=field)
 
 
 # --------------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def _phase(value: Phase | int) -> Phase:
 # --------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class SkillCategory:
     """A group of skills (employee skills, practical, the four kinds of soft skills, ...)."""
 
@@ -82,7 +82,7 @@ class SkillCategory:
     source: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Skill:
     """One skill with a stable id, a category and a bilingual label."""
 
@@ -91,7 +91,7 @@ class Skill:
     label: Text
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class SkillCatalogue:
     """A versioned set of skills in categories. Ids are unique; an unknown category is an error.
 
@@ -123,7 +123,7 @@ class SkillCatalogue:
         if orphans:
             problems.append(f"skills refer to unknown categories: {', '.join(orphans)}")
         if problems:
-            raise FieldError("; ".join(problems), code="invalid_catalogue", field="skills")
+            raise FieldError("; ".join(problems), code=Code.INVALID_CATALOGUE, field="skills")
 
     def skill(self, skill_id: str) -> Skill:
         """The skill with this id, or a ``FieldError``."""
@@ -131,7 +131,7 @@ class SkillCatalogue:
         if found is not None:
             return found
         raise FieldError(
-            "no skill with that id in the catalogue", code="unknown_skill", field="skill_id"
+            "no skill with that id in the catalogue", code=Code.UNKNOWN_SKILL, field="skill_id"
         )
 
     def category(self, category_id: str) -> SkillCategory:
@@ -139,7 +139,11 @@ class SkillCatalogue:
         for c in self.categories:
             if c.id == category_id:
                 return c
-        raise FieldError("no such category", code="unknown_category", field="category")
+        raise FieldError(
+            "no skill category with that id",
+            code=Code.UNKNOWN_SKILL_CATEGORY,
+            field="category_id",
+        )
 
     def __contains__(self, skill_id: object) -> bool:
         return skill_id in self._index
@@ -157,7 +161,9 @@ class SkillCatalogue:
         )
         if clashes:
             raise FieldError(
-                f"the extension reuses ids: {', '.join(clashes)}", code="id_collision", field="id"
+                f"the extension reuses ids: {', '.join(clashes)}",
+                code=Code.ID_COLLISION,
+                field="other",
             )
         return attrs.evolve(
             self,
@@ -173,16 +179,16 @@ class SkillCatalogue:
 # --------------------------------------------------------------------------------------------
 
 
-def _check_rank(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3:
+def _check_rank(_instance: object, _attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and not 1 <= value <= 3:
         raise FieldError(
-            "rank must be 1, 2 or 3 (the agreed top 3), or None", code="invalid_rank", field="rank"
+            "rank must be 1, 2 or 3 (the agreed top 3), or None",
+            code=Code.INVALID_RANK,
+            field="rank",
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Talent:
     """A talent named at intake. ``rank`` 1-3 marks the agreed top 3; others stay unranked.
 
@@ -212,7 +218,7 @@ _GOAL_MOVES: Mapping[GoalStatus, frozenset[GoalStatus]] = {
 }
 
 
-class EvidenceKind(enum.StrEnum):
+class EvidenceKind(Labelled):
     """What kind of evidence shows a goal was achieved."""
 
     OBSERVATION = "observation"
@@ -222,7 +228,7 @@ class EvidenceKind(enum.StrEnum):
     SELF_ASSESSMENT = "self_assessment"
 
 
-class Confirmer(enum.StrEnum):
+class Confirmer(Labelled):
     """Who confirmed the evidence, as a role (never a person's name)."""
 
     COACH = "coach"
@@ -233,40 +239,19 @@ class Confirmer(enum.StrEnum):
     PARTICIPANT = "participant"
 
 
-_LABELS: Mapping[str, tuple[str, str]] = {
-    EvidenceKind.OBSERVATION: ("observatie", "observation"),
-    EvidenceKind.REFERENCE: ("referentie", "reference"),
-    EvidenceKind.CERTIFICATE: ("certificaat", "certificate"),
-    EvidenceKind.WORK_SAMPLE: ("werkvoorbeeld", "work sample"),
-    EvidenceKind.SELF_ASSESSMENT: ("zelfbeoordeling", "self-assessment"),
-    Confirmer.COACH: ("trajectbegeleider", "coach"),
-    Confirmer.SUPERVISOR: ("werkbegeleider", "supervisor"),
-    Confirmer.PARTNER_ORGANISATION: ("partnerorganisatie", "partner organisation"),
-    Confirmer.TEACHER: ("docent", "teacher"),
-    Confirmer.EMPLOYER: ("werkgever", "employer"),
-    Confirmer.PARTICIPANT: ("deelnemer zelf", "the participant"),
-}
+def _evidence_kind(value: EvidenceKind | str, field: str = "kind") -> EvidenceKind:
+    return to_enum(EvidenceKind, value, field)
 
 
-def label(value: enum.StrEnum, *, lang: Lang = "nl") -> str:
-    """The Dutch or English label of an evidence kind, confirmer or placement kind."""
-    nl, en = _LABELS[value]
-    return nl if lang == "nl" else en
+def _confirmer(value: Confirmer | str, field: str = "confirmed_by") -> Confirmer:
+    return to_enum(Confirmer, value, field)
 
 
-def _evidence_kind(value: EvidenceKind | str) -> EvidenceKind:
-    return to_enum(EvidenceKind, value, "kind")
+def _goal_status(value: GoalStatus | str, field: str = "status") -> GoalStatus:
+    return to_enum(GoalStatus, value, field)
 
 
-def _confirmer(value: Confirmer | str) -> Confirmer:
-    return to_enum(Confirmer, value, "confirmed_by")
-
-
-def _goal_status(value: GoalStatus | str) -> GoalStatus:
-    return to_enum(GoalStatus, value, "status")
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Evidence:
     """What shows a goal was achieved, who confirmed it and when.
 
@@ -276,7 +261,7 @@ class Evidence:
 
     kind: EvidenceKind = attrs.field(converter=_evidence_kind)
     confirmed_by: Confirmer = attrs.field(converter=_confirmer)
-    confirmed_on: datetime.date = attrs.field(validator=check_date)
+    confirmed_on: datetime.date
     description: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
@@ -284,25 +269,29 @@ def _check_goal(goal: DevelopmentGoal) -> None:
     if goal.status is GoalStatus.ACHIEVED:
         if goal.achieved_on is None:
             raise FieldError(
-                "an achieved goal needs achieved_on", code="missing_date", field="achieved_on"
+                "an achieved goal needs achieved_on", code=Code.MISSING_DATE, field="achieved_on"
             )
         if goal.achieved_on < goal.set_on:
             raise FieldError(
-                "achieved_on is before set_on", code="achieved_before_set", field="achieved_on"
+                "achieved_on is before set_on",
+                code=Code.ACHIEVED_BEFORE_SET,
+                field="achieved_on",
             )
     elif goal.achieved_on is not None:
         raise FieldError(
-            "only an achieved goal has achieved_on", code="unexpected_date", field="achieved_on"
+            "only an achieved goal has achieved_on",
+            code=Code.UNEXPECTED_DATE,
+            field="achieved_on",
         )
     if any(e.confirmed_on < goal.set_on for e in goal.evidence):
         raise FieldError(
             "evidence is dated before the goal was set",
-            code="evidence_before_set",
+            code=Code.EVIDENCE_BEFORE_SET,
             field="evidence",
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class DevelopmentGoal:
     """An explicit development goal (*ontwikkeldoel*) on a catalogue skill, set in a phase.
 
@@ -314,24 +303,26 @@ class DevelopmentGoal:
     id: str = attrs.field(validator=check_text)
     skill_id: str = attrs.field(validator=check_text)
     phase: Phase = attrs.field(converter=_phase)
-    set_on: datetime.date = attrs.field(validator=check_date)
+    set_on: datetime.date
     status: GoalStatus = attrs.field(default=GoalStatus.PLANNED, converter=_goal_status)
-    achieved_on: datetime.date | None = attrs.field(default=None, validator=check_optional_date)
+    achieved_on: datetime.date | None = None
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=as_tuple)
     note: str | None = attrs.field(default=None, validator=check_optional_text)
 
     def __attrs_post_init__(self) -> None:
         _check_goal(self)
 
+    @checked
     def advance(
-        self, status: GoalStatus, *, on: datetime.date, evidence: Iterable[Evidence] = ()
+        self, status: GoalStatus | str, *, on: datetime.date, evidence: Iterable[Evidence] = ()
     ) -> DevelopmentGoal:
-        """The goal moved to ``status`` on ``on`` (with any new evidence), or a ``FieldError``."""
+        """The goal moved to ``status`` on ``on`` (the day it moved; with any new evidence), or
+        a ``FieldError``."""
         target = _goal_status(status)
         if target not in _GOAL_MOVES[self.status]:
             raise FieldError(
                 f"a goal cannot move from {self.status.value} to {target.value}",
-                code="invalid_goal_move",
+                code=Code.INVALID_GOAL_MOVE,
                 field="status",
             )
         return attrs.evolve(
@@ -342,7 +333,7 @@ class DevelopmentGoal:
         )
 
 
-class PlacementKind(enum.StrEnum):
+class PlacementKind(Labelled):
     """Kinds of placement the method uses, from activities to a job."""
 
     ACTIVITY = "activity"
@@ -353,23 +344,6 @@ class PlacementKind(enum.StrEnum):
     EDUCATION = "education"
     JOB = "job"
 
-
-_LABELS = {
-    **_LABELS,
-    PlacementKind.ACTIVITY: ("activiteit", "activity"),
-    PlacementKind.INTERNAL_VOLUNTEERING: (
-        "lerend vrijwilligerswerk binnen de locatie",
-        "learning volunteer work inside",
-    ),
-    PlacementKind.EXTERNAL_VOLUNTEERING: (
-        "lerend vrijwilligerswerk bij een partner",
-        "learning volunteer work at a partner",
-    ),
-    PlacementKind.TASTER_INTERNSHIP: ("snuffelstage", "taster internship"),
-    PlacementKind.INTERNSHIP: ("stage", "internship"),
-    PlacementKind.EDUCATION: ("opleiding", "education"),
-    PlacementKind.JOB: ("baan", "job"),
-}
 
 DEFAULT_PLACEMENT_PHASES: Mapping[PlacementKind, frozenset[Phase]] = {
     PlacementKind.ACTIVITY: frozenset({Phase(0), Phase(1)}),
@@ -386,20 +360,20 @@ in phases 0-1; internal learning volunteer work in phase 2, and 3 per its footno
 sources; 2-4 is this library's reading. A mismatch is a warning: the method allows exceptions."""
 
 
-def _placement_kind(value: PlacementKind | str) -> PlacementKind:
-    return to_enum(PlacementKind, value, "kind")
+def _placement_kind(value: PlacementKind | str, field: str = "kind") -> PlacementKind:
+    return to_enum(PlacementKind, value, field)
 
 
-def _check_hours(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 80:
+def _check_hours(_instance: object, _attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not 0 <= value <= 80:
         raise FieldError(
-            "hours_per_week must be between 0 and 80", code="invalid_hours", field="hours_per_week"
+            "hours_per_week must be between 0 and 80",
+            code=Code.INVALID_HOURS,
+            field="hours_per_week",
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Placement:
     """Where the participant practises: an activity, volunteer work, an internship, a job.
 
@@ -411,15 +385,15 @@ class Placement:
     kind: PlacementKind = attrs.field(converter=_placement_kind)
     organisation: str = attrs.field(validator=check_text)
     phase: Phase = attrs.field(converter=_phase)
-    start: datetime.date = attrs.field(validator=check_date)
-    end: datetime.date | None = attrs.field(default=None, validator=check_optional_date)
+    start: datetime.date
+    end: datetime.date | None = None
     hours_per_week: float | None = attrs.field(default=None, validator=_check_hours)
     tasks: tuple[str, ...] = attrs.field(default=(), converter=texts)
     skills: tuple[str, ...] = attrs.field(default=(), converter=texts)
 
     def __attrs_post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
-            raise FieldError("end is before start", code="end_before_start", field="end")
+            raise FieldError("end is before start", code=Code.END_BEFORE_START, field="end")
 
 
 # --------------------------------------------------------------------------------------------
@@ -436,7 +410,7 @@ class MilestoneKind(enum.StrEnum):
     GOAL_ACHIEVED = "goal_achieved"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Milestone:
     """A *piketpaaltje*: a step worth celebrating. ``id`` is stable for the same history."""
 
@@ -447,14 +421,15 @@ class Milestone:
     goal_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Celebration:
     """That (and when) a milestone was celebrated with the participant."""
 
     milestone_id: str = attrs.field(validator=check_text)
-    on: datetime.date = attrs.field(validator=check_date)
+    on: datetime.date
 
 
+@checked
 def milestones_from(
     trajectory: Trajectory, goals: Iterable[DevelopmentGoal] = ()
 ) -> tuple[Milestone, ...]:
@@ -508,7 +483,7 @@ def milestones_from(
 # --------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class DevelopmentPassport:
     """A participant's development passport (*ontwikkelpaspoort*).
 
@@ -538,7 +513,7 @@ class DevelopmentPassport:
         for g in self.goals:
             if g.id == goal_id:
                 return g
-        raise FieldError("no goal with that id", code="unknown_goal", field="goal_id")
+        raise FieldError("no goal with that id", code=Code.UNKNOWN_GOAL, field="goal_id")
 
     def milestones(
         self, trajectory: Trajectory
@@ -548,19 +523,7 @@ class DevelopmentPassport:
         return tuple((m, celebrated.get(m.id)) for m in milestones_from(trajectory, self.goals))
 
 
-class PassportIssueCode(enum.StrEnum):
-    """The stable codes of :func:`validate_passport` issues."""
-
-    TOO_MANY_RANKED = "too_many_ranked"
-    DUPLICATE_RANK = "duplicate_rank"
-    DUPLICATE_ID = "duplicate_id"
-    UNKNOWN_SKILL = "unknown_skill"
-    PLACEMENT_PHASE = "placement_phase"
-    UNKNOWN_MILESTONE = "unknown_milestone"
-    CELEBRATED_BEFORE = "celebrated_before"
-    PARTICIPANT_MISMATCH = "participant_mismatch"
-
-
+@checked
 def validate_passport(
     passport: DevelopmentPassport,
     *,
@@ -576,82 +539,61 @@ def validate_passport(
     issues: list[Issue] = []
     pid = passport.participant_id
 
-    def add(
-        code: PassportIssueCode, message: str, field: str, sev: Severity = Severity.ERROR
-    ) -> None:
+    def add(code: Code, message: str, field: str, sev: Severity = Severity.ERROR) -> None:
         issues.append(
-            Issue(code=code.value, severity=sev, message=message, participant_id=pid, field=field)
+            Issue(code=code, severity=sev, message=message, participant_id=pid, field=field)
         )
 
     ranked = [t.rank for t in passport.talents if t.rank is not None]
     if len(ranked) > 3:
-        add(
-            PassportIssueCode.TOO_MANY_RANKED,
-            f"{len(ranked)} talents are ranked; agree a top 3",
-            "talents",
-        )
+        add(Code.TOO_MANY_RANKED, f"{len(ranked)} talents are ranked; agree a top 3", "talents")
     for rank in sorted({r for r in ranked if ranked.count(r) > 1}):
-        add(
-            PassportIssueCode.DUPLICATE_RANK,
-            f"rank {rank} is given to more than one talent",
-            "talents",
-        )
+        add(Code.DUPLICATE_RANK, f"rank {rank} is given to more than one talent", "talents")
+    # Ids can be typed by a person, so messages name positions, never the ids themselves.
     for field, ids in (
         ("goals", [g.id for g in passport.goals]),
         ("placements", [p.id for p in passport.placements]),
     ):
-        for dup in sorted({i for i in ids if ids.count(i) > 1}):
-            add(PassportIssueCode.DUPLICATE_ID, f"{field} id '{dup[:40]}' is used twice", field)
+        for n, value in enumerate(ids):
+            if value in ids[:n]:
+                add(Code.DUPLICATE_ID, f"{field}[{n}] repeats the id of an earlier one", field)
     for n, talent in enumerate(passport.talents):
         if talent.skill_id is not None and talent.skill_id not in catalogue:
-            add(
-                PassportIssueCode.UNKNOWN_SKILL,
-                f"talent {n} links to a skill not in the catalogue",
-                f"talents[{n}].skill_id",
-            )
-    for goal in passport.goals:
+            where = f"talents[{n}].skill_id"
+            add(Code.UNKNOWN_SKILL, f"{where} is not a skill in the catalogue", where)
+    for n, goal in enumerate(passport.goals):
         if goal.skill_id not in catalogue:
-            add(
-                PassportIssueCode.UNKNOWN_SKILL,
-                f"goal '{goal.id[:40]}' is on a skill not in the catalogue",
-                "goals.skill_id",
-            )
-    for placement in passport.placements:
-        for skill_id in placement.skills:
-            if skill_id not in catalogue:
-                add(
-                    PassportIssueCode.UNKNOWN_SKILL,
-                    f"placement '{placement.id[:40]}' practises a skill not in the catalogue",
-                    "placements.skills",
-                )
+            where = f"goals[{n}].skill_id"
+            add(Code.UNKNOWN_SKILL, f"{where} is not a skill in the catalogue", where)
+    for n, placement in enumerate(passport.placements):
+        if any(skill_id not in catalogue for skill_id in placement.skills):
+            where = f"placements[{n}].skills"
+            add(Code.UNKNOWN_SKILL, f"{where} holds a skill not in the catalogue", where)
         fits = placement_phases.get(placement.kind, frozenset(Phase))
         if placement.phase not in fits:
             add(
-                PassportIssueCode.PLACEMENT_PHASE,
+                Code.PLACEMENT_PHASE,
                 f"a {placement.kind.value} placement in phase {int(placement.phase)} is unusual",
-                "placements.phase",
+                f"placements[{n}].phase",
                 Severity.WARNING,
             )
     if trajectory is not None:
         if trajectory.participant_id != pid:
             add(
-                PassportIssueCode.PARTICIPANT_MISMATCH,
+                Code.PARTICIPANT_MISMATCH,
                 "the trajectory belongs to another participant",
                 "participant_id",
             )
         known = {m.id: m for m in milestones_from(trajectory, passport.goals)}
-        for c in passport.celebrations:
+        for n, c in enumerate(passport.celebrations):
             milestone = known.get(c.milestone_id)
+            where = f"celebrations[{n}]"
             if milestone is None:
-                add(
-                    PassportIssueCode.UNKNOWN_MILESTONE,
-                    f"celebration of an unknown milestone '{c.milestone_id[:40]}'",
-                    "celebrations",
-                )
+                add(Code.UNKNOWN_MILESTONE, f"{where} celebrates an unknown milestone", where)
             elif c.on < milestone.date:
-                add(
-                    PassportIssueCode.CELEBRATED_BEFORE,
-                    f"milestone '{c.milestone_id[:40]}' is celebrated before it happened",
-                    "celebrations",
-                )
+                msg = f"{where} is dated before the milestone it celebrates"
+                add(Code.CELEBRATED_BEFORE, msg, where)
     return issues
+
+
+__getattr__ = deprecated_names(__name__, {"PassportIssueCode": "piezomethod.errors.Code"})

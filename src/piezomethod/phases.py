@@ -41,21 +41,26 @@ from __future__ import annotations
 import bisect
 import datetime
 import enum
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
 from piezomethod._checks import (
-    check_date,
     check_optional_text,
     check_text,
+    checked,
+    fields,
     require_date,
     require_text,
     to_enum,
 )
+from piezomethod._compat import deprecated_names
+from piezomethod._i18n import Labelled, Lang, check_lang
 from piezomethod.errors import (
+    Code,
     FieldError,
     FieldTypeError,
     Issue,
@@ -66,12 +71,12 @@ from piezomethod.errors import (
 
 __all__ = [
     "DEFAULT_COLOURS",
+    "HISTORY_CODES",
     "Enrolment",
     "Episode",
     "Event",
     "Exit",
     "ExitDestination",
-    "IssueCode",
     "Lang",
     "Move",
     "MoveKind",
@@ -86,15 +91,6 @@ __all__ = [
     "phase_table",
     "validate_events",
 ]
-
-Lang: TypeAlias = Literal["nl", "en"]
-"""The label languages. Dutch is canonical: it is the method's own language."""
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("nl", "en"):
-        raise FieldError("lang must be 'nl' or 'en'", code="unknown_language", field="lang")
-
 
 # --------------------------------------------------------------------------------------------
 # Phases
@@ -114,7 +110,7 @@ class Setting(enum.StrEnum):
     """Outside the method's own organisations: a school or an employer."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class PhaseInfo:
     """What the sources say about one phase, plus a display colour.
 
@@ -135,12 +131,12 @@ class PhaseInfo:
 
     def name(self, *, lang: Lang = "nl") -> str:
         """The phase's name in Dutch (canonical) or English."""
-        _check_lang(lang)
+        check_lang(lang)
         return self.name_nl if lang == "nl" else self.name_en
 
     def goal(self, *, lang: Lang = "nl") -> str:
         """The phase's goal in Dutch (canonical) or English."""
-        _check_lang(lang)
+        check_lang(lang)
         return self.goal_nl if lang == "nl" else self.goal_en
 
 
@@ -186,7 +182,7 @@ class Phase(enum.IntEnum):
 
     def label(self, *, lang: Lang = "nl") -> str:
         """A short label such as ``'Fase 1: deelname aan activiteiten'``."""
-        word = "Fase" if lang == "nl" else "Phase"
+        word = "Fase" if check_lang(lang) == "nl" else "Phase"
         return f"{word} {int(self)}: {self.info.name(lang=lang)}"
 
 
@@ -286,6 +282,7 @@ _PHASE_INFO: dict[Phase, PhaseInfo] = {
 _COLOUR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
+@checked
 def phase_table(*, colours: Mapping[Phase, str] | None = None) -> tuple[PhaseInfo, ...]:
     """All five phases in order, with the colours overridden where ``colours`` says so.
 
@@ -295,11 +292,13 @@ def phase_table(*, colours: Mapping[Phase, str] | None = None) -> tuple[PhaseInf
     overrides = dict(colours or {})
     for key, colour in overrides.items():
         if not isinstance(key, Phase):
-            raise FieldTypeError("colours must be keyed by Phase", field="colours")
+            raise FieldTypeError(
+                "colours must be keyed by Phase", code=Code.WRONG_TYPE, field="colours"
+            )
         if not isinstance(colour, str) or not _COLOUR_RE.fullmatch(colour):
             raise FieldError(
                 f"the colour for phase {int(key)} must be a '#RRGGBB' hex string",
-                code="invalid_colour",
+                code=Code.INVALID_COLOUR,
                 field="colours",
             )
     return tuple(
@@ -311,9 +310,9 @@ def _as_phase(value: object, field: str) -> Phase:
     if isinstance(value, Phase):
         return value
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldTypeError(f"{field} must be a Phase (0-4)", code="wrong_type", field=field)
+        raise FieldTypeError(f"{field} must be a Phase (0-4)", code=Code.WRONG_TYPE, field=field)
     if not 0 <= value <= 4:
-        raise FieldError(f"{field} must be 0-4", code="unknown_phase", field=field)
+        raise FieldError(f"{field} must be 0-4", code=Code.UNKNOWN_PHASE, field=field)
     return Phase(value)
 
 
@@ -322,7 +321,7 @@ def _as_phase(value: object, field: str) -> Phase:
 # --------------------------------------------------------------------------------------------
 
 
-class ExitDestination(enum.StrEnum):
+class ExitDestination(Labelled):
     """Where a participant goes when they leave the method (*uitstroom*)."""
 
     PAID_WORK = "paid_work"
@@ -335,50 +334,21 @@ class ExitDestination(enum.StrEnum):
     LOST_CONTACT = "lost_contact"
     OTHER = "other"
 
-    def label(self, *, lang: Lang = "nl") -> str:
-        """The destination in Dutch (canonical) or English."""
-        _check_lang(lang)
-        nl, en = _DESTINATION_LABELS[self]
-        return nl if lang == "nl" else en
-
     @property
     def is_work_or_education(self) -> bool:
         """True for paid work and education: the exits the method counts as moving on."""
         return self in (ExitDestination.PAID_WORK, ExitDestination.EDUCATION)
 
 
-_DESTINATION_LABELS: dict[ExitDestination, tuple[str, str]] = {
-    ExitDestination.PAID_WORK: ("betaald werk", "paid work"),
-    ExitDestination.EDUCATION: ("opleiding", "education"),
-    ExitDestination.VOLUNTEER_WORK_ELSEWHERE: (
-        "vrijwilligerswerk elders",
-        "volunteer work elsewhere",
-    ),
-    ExitDestination.OTHER_MUNICIPAL_TRAJECTORY: (
-        "ander gemeentelijk traject",
-        "other municipal trajectory",
-    ),
-    ExitDestination.MOVED_AWAY: ("verhuisd", "moved away"),
-    ExitDestination.HEALTH: ("gezondheid", "health"),
-    ExitDestination.OWN_CHOICE: ("eigen keuze", "own choice"),
-    ExitDestination.LOST_CONTACT: ("contact verloren", "lost contact"),
-    ExitDestination.OTHER: ("anders", "other"),
-}
+def _phase(value: Phase | int, field: str = "phase") -> Phase:
+    return _as_phase(value, field)
 
 
-def _convert_phase(value: Phase | int) -> Phase:
-    return _as_phase(value, "phase")
+def _destination(value: ExitDestination | str, field: str = "destination") -> ExitDestination:
+    return to_enum(ExitDestination, value, field)
 
 
-def _convert_to_phase(value: Phase | int) -> Phase:
-    return _as_phase(value, "to_phase")
-
-
-def _convert_destination(value: ExitDestination | str) -> ExitDestination:
-    return to_enum(ExitDestination, value, "destination")
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Enrolment:
     """A participant enters (or re-enters) the method in ``phase`` (*instroom*, *herinstroom*).
 
@@ -386,26 +356,26 @@ class Enrolment:
     manager); it is optional.
     """
 
-    date: datetime.date = attrs.field(validator=check_date)
-    phase: Phase = attrs.field(converter=_convert_phase)
+    date: datetime.date = attrs.field()
+    phase: Phase = attrs.field(converter=_phase)
     referrer: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class PhaseChange:
     """A participant moves to ``to_phase`` (forward, skipping, or back). ``reason`` is free text."""
 
-    date: datetime.date = attrs.field(validator=check_date)
-    to_phase: Phase = attrs.field(converter=_convert_to_phase)
+    date: datetime.date = attrs.field()
+    to_phase: Phase = attrs.field(converter=_phase)
     reason: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Exit:
     """A participant leaves the method (*uitstroom*) towards ``destination``."""
 
-    date: datetime.date = attrs.field(validator=check_date)
-    destination: ExitDestination = attrs.field(converter=_convert_destination)
+    date: datetime.date = attrs.field()
+    destination: ExitDestination = attrs.field(converter=_destination)
     reason: str | None = attrs.field(default=None, validator=check_optional_text)
 
 
@@ -418,7 +388,7 @@ Event: TypeAlias = Enrolment | PhaseChange | Exit
 # --------------------------------------------------------------------------------------------
 
 
-class MoveKind(enum.StrEnum):
+class MoveKind(Labelled):
     """The kinds of move the method distinguishes (Movisie 2019, "De PiëzoMethodiek")."""
 
     ENTRY = "entry"
@@ -434,25 +404,10 @@ class MoveKind(enum.StrEnum):
     EXIT = "exit"
     """Leaving the method (*uitstroom*), from any phase."""
 
-    def label(self, *, lang: Lang = "nl") -> str:
-        """The kind of move in Dutch (canonical) or English."""
-        _check_lang(lang)
-        nl, en = _KIND_LABELS[self]
-        return nl if lang == "nl" else en
 
-
-_KIND_LABELS: dict[MoveKind, tuple[str, str]] = {
-    MoveKind.ENTRY: ("instroom", "entry"),
-    MoveKind.RE_ENTRY: ("herinstroom", "re-entry"),
-    MoveKind.ADVANCE: ("doorstroom", "advance"),
-    MoveKind.SKIP: ("overslaan", "skip"),
-    MoveKind.SETBACK: ("terugval", "setback"),
-    MoveKind.EXIT: ("uitstroom", "exit"),
-}
-
-
+@checked
 def classify_move(
-    from_phase: Phase | None, to_phase: Phase | None, *, re_entry: bool = False
+    from_phase: Phase | int | None, to_phase: Phase | int | None, *, re_entry: bool = False
 ) -> MoveKind:
     """Classify a move. ``None`` stands for "not enrolled" (outside the method).
 
@@ -463,19 +418,21 @@ def classify_move(
     """
     if from_phase is None:
         if to_phase is None:
-            raise FieldError("a move needs a phase on at least one side", code="not_a_move")
+            raise FieldError(
+                "a move needs a phase on at least one side", code=Code.NOT_A_MOVE, field="to_phase"
+            )
         return MoveKind.RE_ENTRY if re_entry else MoveKind.ENTRY
     if to_phase is None:
         return MoveKind.EXIT
     step = int(to_phase) - int(from_phase)
     if step == 0:
-        raise FieldError("a move must change the phase", code="same_phase", field="to_phase")
+        raise FieldError("a move must change the phase", code=Code.SAME_PHASE, field="to_phase")
     if step == 1:
         return MoveKind.ADVANCE
     return MoveKind.SKIP if step > 1 else MoveKind.SETBACK
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Move:
     """One classified move in a trajectory; ``index`` is the position of its event."""
 
@@ -502,49 +459,43 @@ _ALL_PHASES = frozenset(Phase)
 _ALL_MOVES = frozenset((a, b) for a in Phase for b in Phase if a != b)
 
 
-def _phase_set(values: Iterable[Phase | int]) -> frozenset[Phase]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise FieldTypeError("expected a collection of phases", field="phases")
-    return frozenset(_as_phase(v, "phases") for v in values)
+def _collection(values: object, field: str, what: str) -> Iterable[Any]:
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise FieldTypeError(f"{field} must be a collection of {what}", field=field)
+    return values
 
 
-def _move_set(values: Iterable[tuple[Phase | int, Phase | int]]) -> frozenset[tuple[Phase, Phase]]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):  # type: ignore[unreachable]
-        raise FieldTypeError("moves must be a collection of (from, to) pairs", field="moves")
+def _phase_set(values: Iterable[Phase | int], field: str = "phases") -> frozenset[Phase]:
+    return frozenset(_as_phase(v, field) for v in _collection(values, field, "phases"))
+
+
+def _move_set(
+    values: Iterable[tuple[Phase | int, Phase | int]], field: str = "moves"
+) -> frozenset[tuple[Phase, Phase]]:
     moves: set[tuple[Phase, Phase]] = set()
-    for pair in values:
+    for pair in _collection(values, field, "(from, to) pairs"):
         if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
-            raise FieldTypeError("each move must be a (from, to) pair", field="moves")
-        a, b = _as_phase(pair[0], "moves"), _as_phase(pair[1], "moves")
+            raise FieldTypeError(f"each of {field} must be a (from, to) pair", field=field)
+        a, b = _as_phase(pair[0], field), _as_phase(pair[1], field)
         if a == b:
             raise PolicyError(
-                f"a move from phase {int(a)} to itself is not a move", code="same_phase"
+                f"a move from phase {int(a)} to itself is not a move",
+                code=Code.SAME_PHASE,
+                field=field,
             )
         moves.add((a, b))
     return frozenset(moves)
 
 
-def _kind_set(values: Iterable[MoveKind | str]) -> frozenset[MoveKind]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise FieldTypeError("reasons_required must be a collection", field="reasons_required")
-    kinds: set[MoveKind] = set()
-    for v in values:
-        try:
-            kinds.add(MoveKind(v))
-        except ValueError:
-            raise FieldError(
-                "reasons_required holds an unknown move kind",
-                code="unknown_move_kind",
-                field="reasons_required",
-            ) from None
-    return frozenset(kinds)
+def _kind_set(values: Iterable[MoveKind | str], field: str = "kinds") -> frozenset[MoveKind]:
+    return frozenset(to_enum(MoveKind, v, field) for v in _collection(values, field, "move kinds"))
 
 
-def _convert_severity(value: Severity | str) -> Severity:
-    return to_enum(Severity, value, "severity")
+def _severity(value: Severity | str, field: str = "severity") -> Severity:
+    return to_enum(Severity, value, field)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class TransitionPolicy:
     """Which moves an organisation allows, and which kinds of move need a recorded reason.
 
@@ -572,7 +523,7 @@ class TransitionPolicy:
     exit_phases: frozenset[Phase] = attrs.field(default=_ALL_PHASES, converter=_phase_set)
     moves: frozenset[tuple[Phase, Phase]] = attrs.field(default=_ALL_MOVES, converter=_move_set)
     reasons_required: frozenset[MoveKind] = attrs.field(default=frozenset(), converter=_kind_set)
-    severity: Severity = attrs.field(default=Severity.ERROR, converter=_convert_severity)
+    severity: Severity = attrs.field(default=Severity.ERROR, converter=_severity)
 
     _METHODIEK: ClassVar[TransitionPolicy]
 
@@ -606,15 +557,15 @@ class TransitionPolicy:
         Only ``advance``, ``skip`` and ``setback`` decide phase-to-phase moves; entries and
         exits are governed by ``entry_phases`` and ``exit_phases``.
         """
-        kinds = _kind_set(allowed)
+        kinds = _kind_set(allowed, "allowed")
         moves = {(a, b) for a, b in _ALL_MOVES if classify_move(a, b) in kinds}
         return cls(
             name=name,
-            entry_phases=_phase_set(entry_phases),
-            exit_phases=_phase_set(exit_phases),
+            entry_phases=entry_phases,
+            exit_phases=exit_phases,
             moves=moves,
-            reasons_required=_kind_set(reasons_required),
-            severity=_convert_severity(severity),
+            reasons_required=reasons_required,
+            severity=severity,
         )
 
     def allows(self, from_phase: Phase | None, to_phase: Phase | None) -> bool:
@@ -631,7 +582,7 @@ class TransitionPolicy:
 
     def describe(self, *, lang: Lang = "nl") -> str:
         """A plain-text description of the policy, one rule a line."""
-        _check_lang(lang)
+        check_lang(lang)
         nl = lang == "nl"
 
         def phases(ps: frozenset[Phase]) -> str:
@@ -662,7 +613,7 @@ class TransitionPolicy:
         >>> print(TransitionPolicy.strict().to_mermaid(lang="en").splitlines()[0])
         stateDiagram-v2
         """
-        _check_lang(lang)
+        check_lang(lang)
         mark = " (reden)" if lang == "nl" else " (reason)"
         lines = ["stateDiagram-v2"]
         for p in Phase:
@@ -689,25 +640,19 @@ TransitionPolicy._METHODIEK = TransitionPolicy(name="methodiek")
 # --------------------------------------------------------------------------------------------
 
 
-class IssueCode(enum.StrEnum):
-    """The stable codes of :func:`validate_events` issues."""
-
-    NOT_AN_EVENT = "not_an_event"
-    """An item in the list is not an Enrolment, PhaseChange or Exit."""
-    FIRST_NOT_ENROLMENT = "first_not_enrolment"
-    """The first event of a history is not an enrolment."""
-    DATE_BACKWARDS = "date_backwards"
-    """An event is dated before the event before it (same-day events keep their order)."""
-    NOT_ENROLLED = "not_enrolled"
-    """A phase change or exit after the participant has left, without a re-enrolment."""
-    ALREADY_ENROLLED = "already_enrolled"
-    """An enrolment while the participant is enrolled."""
-    SAME_PHASE = "same_phase"
-    """A phase change to the phase the participant is already in."""
-    MOVE_NOT_ALLOWED = "move_not_allowed"
-    """The policy does not allow this entry, move or exit."""
-    REASON_REQUIRED = "reason_required"
-    """The policy requires a reason for this kind of move and none was recorded."""
+HISTORY_CODES: frozenset[Code] = frozenset(
+    {
+        Code.NOT_AN_EVENT,
+        Code.FIRST_NOT_ENROLMENT,
+        Code.DATE_BACKWARDS,
+        Code.NOT_ENROLLED,
+        Code.ALREADY_ENROLLED,
+        Code.SAME_PHASE,
+        Code.MOVE_NOT_ALLOWED,
+        Code.REASON_REQUIRED,
+    }
+)
+"""The codes :func:`validate_events` reports (see :class:`~piezomethod.errors.Code`)."""
 
 
 def _scan(
@@ -730,11 +675,9 @@ def _scan(
     name, severity = policy.name, policy.severity
     needs_reason = policy.reasons_required
 
-    def add(
-        code: IssueCode, message: str, field: str | None, sev: Severity = Severity.ERROR
-    ) -> None:
+    def add(code: Code, message: str, field: str | None, sev: Severity = Severity.ERROR) -> None:
         issue = Issue(
-            code=code.value,
+            code=code,
             severity=sev,
             message=message,
             index=index,
@@ -747,17 +690,17 @@ def _scan(
     for index, event in enumerate(events, start=offset):  # noqa: B007 - add() reads it
         if not isinstance(event, Enrolment | PhaseChange | Exit):
             kind_name = type(event).__name__
-            add(IssueCode.NOT_AN_EVENT, f"item is a {kind_name}, not an event", None)
+            add(Code.NOT_AN_EVENT, f"item is a {kind_name}, not an event", None)
             continue
         date = event.date
         if last_date is not None and date < last_date:
-            add(IssueCode.DATE_BACKWARDS, "the event is dated before the event before it", "date")
+            add(Code.DATE_BACKWARDS, "the event is dated before the event before it", "date")
         last_date = date
 
         if isinstance(event, Enrolment):
             if phase is not None:
                 add(
-                    IssueCode.ALREADY_ENROLLED,
+                    Code.ALREADY_ENROLLED,
                     f"an enrolment while enrolled in phase {int(phase)}; "
                     "record an exit or a phase change instead",
                     "phase",
@@ -767,16 +710,16 @@ def _scan(
                 phase = event.phase
                 if phase not in policy.entry_phases:
                     msg = f"policy '{name}' does not allow {kind.value} into phase {int(phase)}"
-                    add(IssueCode.MOVE_NOT_ALLOWED, msg, "phase", severity)
+                    add(Code.MOVE_NOT_ALLOWED, msg, "phase", severity)
                 # An enrolment has no reason field: its referrer records why one came.
                 if kind in needs_reason and event.referrer is None:
                     msg = f"policy '{name}' requires a referrer for {kind.value}"
-                    add(IssueCode.REASON_REQUIRED, msg, "referrer", severity)
+                    add(Code.REASON_REQUIRED, msg, "referrer", severity)
             has_history = True
             continue
 
         if phase is None:
-            code = IssueCode.NOT_ENROLLED if has_history else IssueCode.FIRST_NOT_ENROLMENT
+            code = Code.NOT_ENROLLED if has_history else Code.FIRST_NOT_ENROLMENT
             what = "a phase change" if isinstance(event, PhaseChange) else "an exit"
             msg = (
                 f"{what} while not enrolled; record a re-enrolment first"
@@ -791,7 +734,7 @@ def _scan(
             step = event.to_phase - phase
             if step == 0:
                 msg = f"a phase change to phase {int(phase)}, which is already the current phase"
-                add(IssueCode.SAME_PHASE, msg, "to_phase")
+                add(Code.SAME_PHASE, msg, "to_phase")
                 continue
             kind = (
                 MoveKind.ADVANCE if step == 1 else MoveKind.SKIP if step > 1 else MoveKind.SETBACK
@@ -808,13 +751,14 @@ def _scan(
             phase = None
         if not allowed:
             msg = f"policy '{name}' does not allow a {kind.value} {where}"
-            add(IssueCode.MOVE_NOT_ALLOWED, msg, field, severity)
+            add(Code.MOVE_NOT_ALLOWED, msg, field, severity)
         if kind in needs_reason and event.reason is None:
             msg = f"policy '{name}' requires a reason for a {kind.value}"
-            add(IssueCode.REASON_REQUIRED, msg, "reason", severity)
+            add(Code.REASON_REQUIRED, msg, "reason", severity)
     return issues
 
 
+@checked
 def validate_events(
     events: Iterable[object],
     *,
@@ -839,7 +783,7 @@ def validate_events(
     ...         PhaseChange(date=date(2020, 1, 15), to_phase=Phase(1)),
     ...     ]
     ... )
-    >>> [(i.index, i.code) for i in issues]
+    >>> [(i.index, i.code.value) for i in issues]
     [(0, 'first_not_enrolment'), (2, 'date_backwards'), (2, 'same_phase')]
 
     :func:`validate_events` and :meth:`Trajectory.from_events` agree on every input: the
@@ -853,7 +797,7 @@ def validate_events(
 # --------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Stay:
     """A spell in one phase: from ``start`` until ``end`` (None while it lasts).
 
@@ -882,7 +826,7 @@ def _span(
     elif end is None:
         raise FieldError(
             "the spell is still open; pass as_of to measure it",
-            code="as_of_required",
+            code=Code.AS_OF_REQUIRED,
             field="as_of",
         )
     else:
@@ -890,7 +834,7 @@ def _span(
     return max(stop - start, datetime.timedelta(0))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Episode:
     """An enrolment-to-exit spell: one time through the method. ``end`` is None while active."""
 
@@ -915,10 +859,8 @@ class Episode:
         return _span(self.start, self.end, as_of)
 
 
-def _to_event_tuple(events: Iterable[Event]) -> tuple[Event, ...]:
-    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
-        raise FieldTypeError("events must be a sequence of events", field="events")
-    return tuple(events)
+def _to_event_tuple(events: Iterable[Event], field: str = "events") -> tuple[Event, ...]:
+    return tuple(_collection(events, field, "events"))
 
 
 def _check_history(instance: Trajectory, _attribute: attrs.Attribute[Any], value: object) -> None:
@@ -928,7 +870,7 @@ def _check_history(instance: Trajectory, _attribute: attrs.Attribute[Any], value
         raise TransitionError.from_issues(found, participant_id=pid)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Trajectory:
     """One participant's immutable history of events, always structurally valid.
 
@@ -955,11 +897,17 @@ class Trajectory:
     )
 
     @classmethod
-    def _trusted(cls, participant_id: str, events: tuple[Event, ...]) -> Trajectory:
-        # For histories this module has just checked: skips re-running the checks.
+    def _trusted(cls, **values: Any) -> Trajectory:
+        """A trajectory from values this module has just checked, without checking them again.
+
+        Every field is set from ``values`` by walking ``attrs.fields``, so a field added later
+        cannot be left unset: a missing value is a ``KeyError`` here, not a broken object.
+        """
         new = object.__new__(cls)
-        object.__setattr__(new, "participant_id", participant_id)
-        object.__setattr__(new, "events", events)
+        for field in attrs.fields(cls):
+            object.__setattr__(new, field.name, values.pop(field.name))
+        if values:
+            raise TypeError(f"not fields of {cls.__name__}: {sorted(values)}")
         return new
 
     @classmethod
@@ -981,7 +929,7 @@ class Trajectory:
         ]
         if errors:
             raise TransitionError.from_issues(errors, participant_id=participant_id)
-        return cls._trusted(participant_id, found)
+        return cls._trusted(participant_id=participant_id, events=found)
 
     def record(self, event: Event, *, policy: TransitionPolicy | None = None) -> Trajectory:
         """Return a new trajectory with ``event`` appended, or raise ``TransitionError``."""
@@ -1001,7 +949,7 @@ class Trajectory:
         ]
         if errors:
             raise TransitionError.from_issues(errors, participant_id=self.participant_id)
-        return self._trusted(self.participant_id, (*self.events, event))
+        return self._trusted(participant_id=self.participant_id, events=(*self.events, event))
 
     def issues(self, *, policy: TransitionPolicy | None = None) -> list[Issue]:
         """Every issue (errors and warnings) this history has under ``policy``."""
@@ -1019,16 +967,26 @@ class Trajectory:
 
     def moves(self) -> tuple[Move, ...]:
         """Every move in order: entries, re-entries, phase changes and exits, classified."""
+        return self._moves
+
+    def stays(self) -> tuple[Stay, ...]:
+        """Every spell in a phase, in order; the last one is open while the participant is in."""
+        return self._stays
+
+    def episodes(self) -> tuple[Episode, ...]:
+        """Every enrolment-to-exit spell, in order; the last one is open while active."""
+        return self._episodes
+
+    # Moves, stays and episodes are derived once per (immutable) trajectory and kept with it.
+
+    @functools.cached_property
+    def _moves(self) -> tuple[Move, ...]:
         moves: list[Move] = []
         phase: Phase | None = None
         for index, event in enumerate(self.events):
             if isinstance(event, Enrolment):
                 kind = MoveKind.RE_ENTRY if index else MoveKind.ENTRY
-                kind, to, destination = (
-                    MoveKind.RE_ENTRY if index else MoveKind.ENTRY,
-                    event.phase,
-                    None,
-                )
+                to, destination = event.phase, None
             elif isinstance(event, PhaseChange):
                 kind, to, destination = classify_move(phase, event.to_phase), event.to_phase, None
             else:
@@ -1047,12 +1005,12 @@ class Trajectory:
             phase = to
         return tuple(moves)
 
-    def stays(self) -> tuple[Stay, ...]:
-        """Every spell in a phase, in order; the last one is open while the participant is in."""
-        return tuple(stay for episode in self.episodes() for stay in episode.stays)
+    @functools.cached_property
+    def _stays(self) -> tuple[Stay, ...]:
+        return tuple(stay for episode in self._episodes for stay in episode.stays)
 
-    def episodes(self) -> tuple[Episode, ...]:
-        """Every enrolment-to-exit spell, in order; the last one is open while active."""
+    @functools.cached_property
+    def _episodes(self) -> tuple[Episode, ...]:
         episodes: list[Episode] = []
         stays: list[Stay] = []
         start: Move | None = None
@@ -1102,7 +1060,7 @@ class Trajectory:
         position = bisect.bisect_right(self.events, day, key=lambda e: e.date)
         return _phase_after(self.events[position - 1]) if position else None
 
-    def time_in_phase(self, phase: Phase, *, as_of: datetime.date) -> datetime.timedelta:
+    def time_in_phase(self, phase: Phase | int, *, as_of: datetime.date) -> datetime.timedelta:
         """Total time spent in ``phase`` up to ``as_of``, over every stay and episode."""
         target = _as_phase(phase, "phase")
         require_date(as_of, "as_of")
@@ -1118,3 +1076,6 @@ def _phase_after(event: Event) -> Phase | None:
     if isinstance(event, Enrolment):
         return event.phase
     return None
+
+
+__getattr__ = deprecated_names(__name__, {"IssueCode": "piezomethod.errors.Code"})

@@ -18,21 +18,22 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Iterable, Mapping
-from types import MappingProxyType
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 import attrs
 
 from piezomethod._checks import (
     as_tuple,
-    check_date,
     check_optional_text,
     check_text,
+    checked,
+    fields,
+    frozen_mapping,
     to_enum,
 )
 from piezomethod.consent import Consent, pseudonym
-from piezomethod.errors import FieldError, Issue
+from piezomethod.errors import Code, FieldError, Issue
 from piezomethod.outcomes import Measurement
 from piezomethod.passport import DevelopmentPassport, SkillCatalogue, Talent, validate_passport
 from piezomethod.phases import Enrolment, Event, Exit, PhaseChange, Trajectory, TransitionPolicy
@@ -60,46 +61,33 @@ class Gender(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-def _check_birth_year(_instance: object, _attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+def _check_birth_year(
+    _instance: object, _attribute: attrs.Attribute[Any], value: int | None
+) -> None:
+    if value is not None and not 1900 <= value <= 2100:
         raise FieldError(
             "birth_year must be a year between 1900 and 2100",
-            code="invalid_year",
+            code=Code.INVALID_YEAR,
             field="birth_year",
         )
 
 
-def _check_flag(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, bool):
+def _gender(value: Gender | str, field: str = "gender") -> Gender:
+    return to_enum(Gender, value, field)
+
+
+def _check_attribute_names(
+    _instance: object, attribute: attrs.Attribute[Any], value: Mapping[str, AttributeValue]
+) -> None:
+    if not all(key.strip() for key in value):
         raise FieldError(
-            f"{attribute.name} must be true, false or None", code="wrong_type", field=attribute.name
+            "attribute names must be non-blank strings",
+            code=Code.BLANK_TEXT,
+            field=attribute.name,
         )
 
 
-def _gender(value: Gender | str) -> Gender:
-    return to_enum(Gender, value, "gender")
-
-
-def _attributes(values: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
-    if not isinstance(values, Mapping):
-        raise FieldError("attributes must be a mapping", code="wrong_type", field="attributes")
-    for key, value in values.items():
-        if not isinstance(key, str) or not key.strip():
-            raise FieldError(
-                "attribute names must be non-blank strings", code="blank_text", field="attributes"
-            )
-        if value is not None and not isinstance(value, str | int | float | bool):
-            raise FieldError(
-                "attribute values must be text, numbers, true/false or None",
-                code="wrong_type",
-                field="attributes",
-            )
-    return MappingProxyType(dict(values))
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Participant:
     """Who the participant is, as far as the method needs to know.
 
@@ -110,16 +98,16 @@ class Participant:
     id: str = attrs.field(validator=check_text)
     birth_year: int | None = attrs.field(default=None, validator=_check_birth_year)
     gender: Gender = attrs.field(default=Gender.UNKNOWN, converter=_gender)
-    statushouder: bool | None = attrs.field(default=None, validator=_check_flag)
+    statushouder: bool | None = None
     municipality: str | None = attrs.field(default=None, validator=check_optional_text)
     organisation: str | None = attrs.field(default=None, validator=check_optional_text)
     referrer: str | None = attrs.field(default=None, validator=check_optional_text)
     attributes: Mapping[str, AttributeValue] = attrs.field(
-        factory=dict, converter=_attributes, hash=False
+        factory=dict, converter=frozen_mapping, validator=_check_attribute_names, hash=False
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ParticipantRecord:
     """One participant: details, trajectory, measurements, passport and consents.
 
@@ -148,7 +136,7 @@ class ParticipantRecord:
         if wrong:
             raise FieldError(
                 f"these parts belong to another participant: {', '.join(wrong)}",
-                code="participant_mismatch",
+                code=Code.PARTICIPANT_MISMATCH,
                 field=wrong[0],
                 participant_id=pid,
             )
@@ -159,26 +147,22 @@ class ParticipantRecord:
         return self.participant.id
 
 
-def _records(values: Iterable[ParticipantRecord]) -> tuple[ParticipantRecord, ...]:
-    found = as_tuple(values)
+def _check_unique(
+    _instance: object, attribute: attrs.Attribute[Any], value: tuple[ParticipantRecord, ...]
+) -> None:
     seen: set[str] = set()
-    for n, record in enumerate(found):
-        if not isinstance(record, ParticipantRecord):
-            raise FieldError(
-                f"records[{n}] is not a ParticipantRecord", code="wrong_type", field="records"
-            )
+    for n, record in enumerate(value):
         if record.participant.id in seen:
             raise FieldError(
                 f"records[{n}] repeats a participant id; a cohort holds each participant once",
-                code="duplicate_participant",
-                field="records",
+                code=Code.DUPLICATE_PARTICIPANT,
+                field=attribute.name,
                 participant_id=record.participant.id,
             )
         seen.add(record.participant.id)
-    return found
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Cohort:
     """A group of participant records, observed up to ``as_of``: what analytics work on.
 
@@ -192,8 +176,10 @@ class Cohort:
     (1, False)
     """
 
-    records: tuple[ParticipantRecord, ...] = attrs.field(converter=_records)
-    as_of: datetime.date = attrs.field(validator=check_date)
+    records: tuple[ParticipantRecord, ...] = attrs.field(
+        converter=as_tuple, validator=_check_unique
+    )
+    as_of: datetime.date
     synthetic: bool = False
     name: str | None = attrs.field(default=None, validator=check_optional_text)
 
@@ -201,6 +187,7 @@ class Cohort:
         return len(self.records)
 
 
+@checked
 def validate_record(
     record: ParticipantRecord,
     *,
@@ -225,17 +212,20 @@ def _scrub(event: Event) -> Event:
     raise AssertionError("unreachable: a trajectory holds only events")  # pragma: no cover
 
 
+@checked
 def pseudonymise(record: ParticipantRecord, *, key: bytes) -> ParticipantRecord:
     """A copy of ``record`` for research: the id replaced by a keyed pseudonym everywhere,
     direct identifiers and free text dropped.
 
     What it does: replaces the participant id by :func:`~piezomethod.consent.pseudonym` (same
     key, same pseudonym: records stay linkable within one export; another key gives unlinkable
-    pseudonyms); drops the referrer, the open ``attributes``, every event reason and referrer,
-    the intake's wishes, dreams and expectations, talents' own words, goal notes, evidence
-    descriptions, placement tasks, and all consents. It keeps birth *year* (the model never holds
-    a full birth date), gender, statushouder, municipality, organisation, the phases and their
-    dates, measurements and the structured passport (skills, goal statuses, placements).
+    pseudonyms); keys goal and placement ids the same way (an id typed by a person can carry a
+    name), and the milestone ids of celebrations with them; drops the referrer, the open
+    ``attributes``, every event reason and referrer, the intake's wishes, dreams and
+    expectations, talents' own words, goal notes, evidence descriptions, placement tasks, and
+    all consents. It keeps birth *year* (the model never holds a full birth date), gender,
+    statushouder, municipality, organisation, the phases and their dates, measurements and the
+    structured passport (skills, goal statuses, placements).
 
     What it does not do: it is pseudonymisation, not anonymisation. Exact dates, a small
     municipality and rare combinations can still single a person out; under the GDPR the output
@@ -243,6 +233,11 @@ def pseudonymise(record: ParticipantRecord, *, key: bytes) -> ParticipantRecord:
     to anything you publish.
     """
     ps = pseudonym(record.participant.id, key=key)
+
+    def keyed(kind: str, value: str) -> str:
+        # An id typed by a person can carry a name; key it too, within this participant.
+        return pseudonym(f"{record.participant.id}\x1f{kind}\x1f{value}", key=key)
+
     p = record.participant
     participant = Participant(
         id=ps,
@@ -256,6 +251,7 @@ def pseudonymise(record: ParticipantRecord, *, key: bytes) -> ParticipantRecord:
     measurements = tuple(attrs.evolve(m, participant_id=ps) for m in record.measurements)
     passport = None
     if record.passport is not None:
+        goal_prefix = "goal-"
         passport = DevelopmentPassport(
             participant_id=ps,
             talents=tuple(
@@ -266,13 +262,24 @@ def pseudonymise(record: ParticipantRecord, *, key: bytes) -> ParticipantRecord:
             goals=tuple(
                 attrs.evolve(
                     g,
+                    id=keyed("goal", g.id),
                     note=None,
                     evidence=tuple(attrs.evolve(e, description=None) for e in g.evidence),
                 )
                 for g in record.passport.goals
             ),
-            placements=tuple(attrs.evolve(pl, tasks=()) for pl in record.passport.placements),
-            celebrations=record.passport.celebrations,
+            placements=tuple(
+                attrs.evolve(pl, id=keyed("placement", pl.id), tasks=())
+                for pl in record.passport.placements
+            ),
+            celebrations=tuple(
+                attrs.evolve(
+                    c, milestone_id=goal_prefix + keyed("goal", c.milestone_id[len(goal_prefix) :])
+                )
+                if c.milestone_id.startswith(goal_prefix)
+                else c
+                for c in record.passport.celebrations
+            ),
         )
     return ParticipantRecord(
         participant=participant,

@@ -20,11 +20,13 @@ as Markdown or as a standalone HTML page (a portfolio as JSON is
 from __future__ import annotations
 
 import html
+import re
 
+from piezomethod._checks import checked, to_enum
+from piezomethod._i18n import Lang, check_lang
 from piezomethod.consent import Portfolio
-from piezomethod.errors import FieldError
 from piezomethod.mechanisms import Level, MechanismFramework
-from piezomethod.phases import Lang, Phase
+from piezomethod.phases import Phase
 
 __all__ = ["checklist_html", "checklist_markdown", "portfolio_html", "portfolio_markdown"]
 
@@ -115,10 +117,22 @@ def _sections(p: Portfolio) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
 
 
+# What can start Markdown syntax inside a line: emphasis, code, links and images (brackets),
+# autolinks and HTML (angle brackets), entities, table cells, strikethrough, and the escape
+# itself. Values never stand at the start of a line, so block syntax (#, -, >, 1.) cannot start.
+_MD_SYNTAX = re.compile(r"([\\`*_\[\]<>&|~!])")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
 def _md_escape(text: str) -> str:
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+    """Text as literal Markdown: every character that could start inline syntax is
+    backslash-escaped (as CommonMark allows for any ASCII punctuation), so no value can become
+    a link, an image, HTML or a table cell border, and line breaks are folded to spaces so no
+    value can start a block of its own."""
+    return _MD_SYNTAX.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
 
 
+@checked
 def portfolio_markdown(p: Portfolio) -> str:
     """The portfolio as Markdown, in the portfolio's language."""
     w = _WORDS[p.lang]
@@ -127,7 +141,7 @@ def portfolio_markdown(p: Portfolio) -> str:
         "",
         f"- {w['for']}: {_md_escape(p.recipient)}",
         f"- {w['purpose']}: {_md_escape(p.purpose)}",
-        f"- {w['issued']}: {p.issued_on}",
+        f"- {w['issued']}: {_md_escape(p.issued_on.isoformat())}",
         "",
     ]
     for title, head, rows in _sections(p):
@@ -150,6 +164,7 @@ th{background:#f3f3f3}
 """
 
 
+@checked
 def portfolio_html(p: Portfolio) -> str:
     """The portfolio as one standalone HTML page (inline CSS, no scripts, nothing fetched)."""
     w = _WORDS[p.lang]
@@ -206,25 +221,25 @@ _CHECK_WORDS: dict[str, dict[str, str]] = {
 
 
 def _checklist(
-    framework: MechanismFramework, phase: Phase, level: Level | str, lang: Lang
+    framework: MechanismFramework, phase: Phase | int, level: Level | str, lang: Lang
 ) -> tuple[str, list[tuple[str, list[tuple[str, bool]]]]]:
-    if lang not in ("nl", "en"):
-        raise FieldError("lang must be 'nl' or 'en'", code="unknown_language", field="lang")
-    w = _CHECK_WORDS[lang]
-    lvl = Level(level)
-    where = f"{w['phase']} {int(phase)}: {Phase(phase).info.name(lang=lang)}"
+    w = _CHECK_WORDS[check_lang(lang)]
+    lvl = to_enum(Level, level, "level")
+    stage = Phase.coerce(phase)
+    where = f"{w['phase']} {int(stage)}: {stage.info.name(lang=lang)}"
     heading = f"{w['title']} — {where} — {w['level']}: {w[lvl.value]}"
     groups = [
-        (name.get(lang), [(item.text.get(lang), item.derived) for item in items])
-        for _gid, name, items in framework.checklist(phase=Phase(phase), level=lvl)
+        (name.get(lang=lang), [(item.text.get(lang=lang), item.derived) for item in items])
+        for _gid, name, items in framework.checklist(phase=stage, level=lvl)
     ]
     return heading, groups
 
 
+@checked
 def checklist_markdown(
     framework: MechanismFramework,
     *,
-    phase: Phase,
+    phase: Phase | int,
     level: Level | str = Level.PARTICIPANT,
     lang: Lang = "nl",
 ) -> str:
@@ -242,10 +257,11 @@ def checklist_markdown(
     return "\n".join(out)
 
 
+@checked
 def checklist_html(
     framework: MechanismFramework,
     *,
-    phase: Phase,
+    phase: Phase | int,
     level: Level | str = Level.PARTICIPANT,
     lang: Lang = "nl",
 ) -> str:

@@ -23,11 +23,14 @@ import html
 import importlib.util
 import io
 import math
+import os
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from piezomethod._checks import checked
+from piezomethod._i18n import Lang
 from piezomethod.analytics import (
     CountTable,
     all_phases,
@@ -40,9 +43,9 @@ from piezomethod.analytics import (
     transition_matrix,
 )
 from piezomethod.dataset import ValidationReport
-from piezomethod.errors import FieldError
+from piezomethod.errors import Code, FieldError
 from piezomethod.outcomes import MeasurementMoment, MeasurementStatus
-from piezomethod.phases import Lang, Phase
+from piezomethod.phases import Phase
 from piezomethod.records import Cohort
 
 __all__ = ["charts_available", "report_html", "write_report"]
@@ -182,19 +185,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "no": "no",
         "unknown": "unknown",
     },
-}
-
-_MOMENTS = {
-    "nl": {"entry": "instroom", "transition": "fase-overgang", "exit": "uitstroom"}
-    | {"follow_up": "follow-up (3 mnd)"},
-    "en": {"entry": "entry", "transition": "transition", "exit": "exit"}
-    | {"follow_up": "follow-up (3 mo)"},
-}
-_STATUS = {
-    "nl": {"done": "op tijd", "late": "te laat", "missing": "ontbrekend", "due": "open"}
-    | {"not_yet_due": "nog niet"},
-    "en": {"done": "on time", "late": "late", "missing": "missing", "due": "open"}
-    | {"not_yet_due": "not yet"},
 }
 
 _CSS = """
@@ -382,7 +372,9 @@ def _chart_bars(x: Sequence[str], values: Sequence[float | None], ylabel: str) -
 # --------------------------------------------------------------------------------------------
 
 
-def _validation_section(report: ValidationReport, w: dict[str, str], suppress: int | None) -> str:
+def _validation_section(
+    report: ValidationReport, w: dict[str, str], suppress: int | None, lang: Lang
+) -> str:
     parts = [f"<h2>{_e(w['validation'])}</h2>"]
     summary = [
         [w["participants"], _num(report.participants)],
@@ -394,9 +386,11 @@ def _validation_section(report: ValidationReport, w: dict[str, str], suppress: i
     parts.append(_table(["", w["count"]], summary))
     counts = report.counts()
     if counts:
+        # each code with what it means, in the report's language
+        rows = tuple(f"{code}: {Code.of(code).meaning(lang=lang)}" for code in counts)
         table = CountTable(
             title="codes",
-            rows=tuple(counts),
+            rows=rows,
             columns=(w["count"],),
             counts=tuple((n,) for n in counts.values()),
         )
@@ -406,6 +400,7 @@ def _validation_section(report: ValidationReport, w: dict[str, str], suppress: i
     return "".join(parts)
 
 
+@checked
 def report_html(
     cohort: Cohort,
     *,
@@ -417,20 +412,16 @@ def report_html(
 ) -> str:
     """The report on ``cohort`` as one HTML page (a string). ``charts`` defaults to whether
     the ``[report]`` extra is installed; ``progress`` is called with a word per step."""
-    if lang not in _WORDS:
-        raise FieldError("lang must be 'nl' or 'en'", code="unknown_lang", field="lang")
-    if suppress is not None and (
-        isinstance(suppress, bool) or not isinstance(suppress, int) or suppress < 1
-    ):
+    if suppress is not None and suppress < 1:
         raise FieldError(
-            "suppress must be a whole number >= 1", code="invalid_threshold", field="suppress"
+            "suppress must be a whole number >= 1", code=Code.INVALID_THRESHOLD, field="suppress"
         )
     draw = charts_available() if charts is None else charts
     if draw and not charts_available():
         raise ImportError("charts need matplotlib: pip install 'piezomethod[report]'")
     w = _WORDS[lang]
     step = progress or (lambda _: None)
-    moments = {m: _MOMENTS[lang][m.value] for m in MeasurementMoment}
+    moments = {m: m.label(lang=lang) for m in MeasurementMoment}
     n = len(cohort)
     shown_n = f"{w['about']} {_num(round(n, -1))}" if suppress else _num(n)
     parts = [
@@ -452,7 +443,7 @@ def report_html(
     if not draw:
         parts.append(f'<p class="note">{_e(w["no_charts"])}</p>')
     if report is not None:
-        parts.append(_validation_section(report, w, suppress))
+        parts.append(_validation_section(report, w, suppress, lang))
 
     step("entry")
     entries = entry_phases(cohort)
@@ -558,9 +549,7 @@ def report_html(
         for m in MeasurementMoment
     ]
     rows.append([w["total"], *("" for _ in statuses), _pct(rates.rate())])
-    parts.append(
-        _table([w["moment"], *(_STATUS[lang][s.value] for s in statuses), w["rate"]], rows)
-    )
+    parts.append(_table([w["moment"], *(s.label(lang=lang) for s in statuses), w["rate"]], rows))
     if draw:
         values = [rates.rate(m) for m in MeasurementMoment]
         parts.append(f"<figure>{_chart_bars(list(moments.values()), values, w['rate'])}</figure>")
@@ -571,7 +560,8 @@ def report_html(
     return "\n".join(parts)
 
 
-def write_report(path: str | Path, cohort: Cohort, **options: Any) -> Path:
+@checked
+def write_report(path: str | os.PathLike[str], cohort: Cohort, **options: Any) -> Path:
     """Write :func:`report_html` to ``path`` (UTF-8) and return the path."""
     target = Path(path)
     target.write_text(report_html(cohort, **options), encoding="utf-8")

@@ -38,12 +38,14 @@ $.events[0].phase: expected a phase number 0-4
 
 from __future__ import annotations
 
+import copy
 import datetime
 import enum
 import functools
 import json
 import math
 import operator
+import os
 import re
 from collections.abc import Callable, Mapping
 from types import UnionType
@@ -61,6 +63,8 @@ from cattrs.errors import (
 
 from piezomethod.consent import Consent, DataCategory, Disclosure, Portfolio
 from piezomethod.errors import (
+    Code,
+    FieldError,
     InstrumentError,
     PiezoError,
     Problem,
@@ -101,12 +105,16 @@ from piezomethod.phases import (
 from piezomethod.records import Gender, Participant, ParticipantRecord
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "SCHEMA_VERSION",
     "from_dict",
     "from_json",
+    "load",
+    "read_file",
     "to_dict",
     "to_json",
     "wire_schemas",
+    "wire_types",
 ]
 
 SCHEMA_VERSION: Final = 1
@@ -420,15 +428,27 @@ def _make_converter() -> cattrs.Converter:
 _converter = _make_converter()
 
 
+def wire_types() -> tuple[type, ...]:
+    """The types with a wire format: what :func:`to_dict` writes and :func:`from_dict` reads.
+
+    >>> len(wire_types()), [cls.__name__ for cls in wire_types()[:3]]
+    (17, ['Enrolment', 'PhaseChange', 'Exit'])
+    """
+    return _TOP_LEVEL
+
+
 def to_dict(obj: object) -> dict[str, Any]:
-    """A JSON-ready dict of an event, trajectory or transition policy, with ``schema_version``.
+    """A JSON-ready dict of any of the :func:`wire_types` (events, trajectories, policies,
+    instruments, responses, measurements, catalogues, passports, consents, disclosures,
+    portfolios, participants and their records, mechanism frameworks and assessments), with
+    ``schema_version``.
 
     Events carry their ``type`` tag; optional fields appear as ``None``.
     """
     if not isinstance(obj, _TOP_LEVEL):
         names = ", ".join(c.__name__ for c in _TOP_LEVEL)
         raise SerializationError(
-            f"to_dict takes one of: {names}", code="unsupported_type", field=None
+            f"to_dict takes one of: {names}", code=Code.UNSUPPORTED_TYPE, field="obj"
         )
     if isinstance(obj, Enrolment | PhaseChange | Exit):
         body = _unstructure_event(obj)
@@ -443,16 +463,25 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
 
 
 def from_dict(cls: type[T], data: object) -> T:
-    """Build a ``cls`` (an event class, :class:`Trajectory` or :class:`TransitionPolicy`) from
-    a dict made by :func:`to_dict`, refusing anything else with a ``SerializationError``."""
+    """Build a ``cls`` (any of the :func:`wire_types`) from a dict made by :func:`to_dict`,
+    refusing anything else with a ``SerializationError`` that lists every problem. ``data`` is
+    only read, never changed."""
     if cls not in _TOP_LEVEL:
-        names = ", ".join(c.__name__ for c in _TOP_LEVEL)
-        raise SerializationError(f"from_dict takes one of: {names}", code="unsupported_type")
-    if not isinstance(data, dict):
-        raise _refuse([Problem(path="$", message="expected an object")])
-    body = _upgrade(data)
-    target: Any = Event if cls in _TAG_OF else cls
+        names = ", ".join(getattr(c, "__name__", "?") for c in _TOP_LEVEL)
+        raise SerializationError(
+            f"from_dict takes one of: {names}", code=Code.UNSUPPORTED_TYPE, field="cls"
+        )
     error_cls = InstrumentError if cls is Instrument else SerializationError
+    if not isinstance(data, dict):
+        raise _refuse([Problem(path="$", message="expected an object")], error_cls=error_cls)
+    try:
+        # a private deep copy: nothing below (hooks, migrations) can change the caller's document
+        own = copy.deepcopy(data)
+    except RecursionError:
+        problem = Problem(path="$", message="the data is nested too deeply")
+        raise _refuse([problem], error_cls=error_cls) from None
+    body = _upgrade(own, error_cls)
+    target: Any = Event if cls in _TAG_OF else cls
     try:
         result = _converter.structure(body, target)
     except Exception as exc:  # every failure inside becomes one SerializationError
@@ -460,28 +489,78 @@ def from_dict(cls: type[T], data: object) -> T:
     if not isinstance(result, cls):
         expected, found = _TAG_OF.get(cls), _TAG_OF.get(type(result))
         msg = f"expected '{expected}', not '{found}'"
-        raise _refuse([Problem(path="$.type", message=msg)])
+        raise _refuse([Problem(path="$.type", message=msg)], error_cls=error_cls)
     return result
 
 
 def from_json(cls: type[T], text: str | bytes) -> T:
     """Parse JSON text and build a ``cls`` as :func:`from_dict` does.
 
-    Refuses text that is not JSON, has ``NaN``/``Infinity``, or repeats a key in one object.
+    Refuses text that is not JSON, has ``NaN``/``Infinity``, repeats a key in one object, or
+    holds a number too long to read; a leading byte-order mark is allowed.
     """
     if not isinstance(text, str | bytes):
-        raise SerializationError("from_json takes str or bytes", code="wrong_type")
+        raise SerializationError("from_json takes str or bytes", code=Code.WRONG_TYPE, field="text")
+    error_cls = InstrumentError if cls is Instrument else SerializationError
+    if isinstance(text, str):
+        text = text.removeprefix("\ufeff")
+
+    def refuse(message: str) -> SerializationError:
+        problem = Problem(path="$", message=message)
+        return _refuse([problem], code=Code.INVALID_JSON, error_cls=error_cls)
+
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
     except _InvalidValueError as exc:
-        raise _refuse([Problem(path="$", message=exc.reason)], code="invalid_json") from None
+        raise refuse(exc.reason) from None
     except json.JSONDecodeError as exc:
-        where = f"not valid JSON (line {exc.lineno}, column {exc.colno})"
-        raise _refuse([Problem(path="$", message=where)], code="invalid_json") from None
+        raise refuse(f"not valid JSON (line {exc.lineno}, column {exc.colno})") from None
     except (UnicodeDecodeError, RecursionError):
-        problem = Problem(path="$", message="not valid JSON (encoding or nesting)")
-        raise _refuse([problem], code="invalid_json") from None
+        raise refuse("not valid JSON (encoding or nesting)") from None
+    except ValueError:  # Python's limit on the digits of an int
+        raise refuse("a number has too many digits") from None
     return from_dict(cls, data)
+
+
+MAX_FILE_BYTES: Final = 16 * 1024 * 1024
+"""The largest file :func:`load` reads (instrument and catalogue files are a few kB)."""
+
+
+def load(cls: type[T], source: os.PathLike[str] | str | bytes | Mapping[str, Any]) -> T:
+    """Build a ``cls`` from a file (a ``pathlib.Path`` or other path-like), from JSON text
+    (``str`` or ``bytes``) or from a parsed dict — which one is decided by the *type* of
+    ``source``, never by its content. A file is read up to :data:`MAX_FILE_BYTES`.
+
+    Raises a ``FieldError`` (code ``no_such_file`` or ``too_large``, field ``source``) when a
+    file cannot be read, and what :func:`from_json` / :func:`from_dict` raise otherwise.
+    """
+    if isinstance(source, Mapping):
+        return from_dict(cls, dict(source))
+    if isinstance(source, str | bytes):
+        return from_json(cls, source)
+    if not isinstance(source, os.PathLike):
+        raise FieldError(
+            "source must be a path, JSON text or a dict", code=Code.WRONG_TYPE, field="source"
+        )
+    return from_json(cls, read_file(source))
+
+
+def read_file(path: os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file, refused with a ``FieldError`` if it cannot be read or is larger
+    than ``limit`` (so that ``/dev/zero`` is not read until memory runs out)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL or a lone surrogate in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a usable path"
+        raise FieldError(
+            f"cannot read the file: {reason}", code=Code.NO_SUCH_FILE, field="source"
+        ) from None
+    if len(data) > limit:
+        raise FieldError(
+            f"the file is larger than {limit} bytes", code=Code.TOO_LARGE, field="source"
+        )
+    return data
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -497,15 +576,18 @@ def _no_constant(_: str) -> Any:
     raise _InvalidValueError("NaN and Infinity are not JSON")
 
 
-def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+def _upgrade(data: dict[str, Any], error_cls: type[SerializationError]) -> dict[str, Any]:
     if "schema_version" not in data:
-        raise _refuse([Problem(path="$.schema_version", message="required field missing")])
+        problem = Problem(path="$.schema_version", message="required field missing")
+        raise _refuse([problem], error_cls=error_cls)
     version = data["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise _refuse([Problem(path="$.schema_version", message="expected a positive integer")])
+        problem = Problem(path="$.schema_version", message="expected a positive integer")
+        raise _refuse([problem], error_cls=error_cls)
     if version > SCHEMA_VERSION:
+        # the version is not shown: it may be any integer, even one too long to print
         msg = (
-            f"schema_version {version} is newer than this library reads ({SCHEMA_VERSION}); "
+            f"schema_version is newer than this library reads ({SCHEMA_VERSION}); "
             "upgrade piezomethod"
         )
         raise SchemaVersionError(
@@ -521,7 +603,7 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
 def _refuse(
     problems: list[Problem],
     *,
-    code: str | None = None,
+    code: Code | None = None,
     error_cls: type[SerializationError] = SerializationError,
 ) -> SerializationError:
     first = problems[0] if problems else Problem(path="$", message="invalid data")

@@ -23,7 +23,7 @@ import attrs
 from hypothesis import strategies as st
 
 from piezomethod.consent import Consent, DataCategory
-from piezomethod.outcomes import Code, Instrument, Measurement, MeasurementMoment, Response
+from piezomethod.outcomes import AnswerCode, Instrument, Measurement, MeasurementMoment, Response
 from piezomethod.passport import (
     Celebration,
     Confirmer,
@@ -210,7 +210,7 @@ def policies(draw: st.DrawFn) -> TransitionPolicy:
 def responses(draw: st.DrawFn, instrument: Instrument, *, min_answered: int = 0) -> Response:
     """Valid responses to ``instrument``: any subset of items (at least ``min_answered``),
     each answered with one of its response scale's codes."""
-    answers: dict[str, Code] = {}
+    answers: dict[str, AnswerCode] = {}
     items = list(instrument.items)
     chosen = draw(
         st.lists(

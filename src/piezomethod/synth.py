@@ -1,14 +1,15 @@
 """Synthetic cohorts: realistic, clearly labelled, deterministic test data.
 
 :func:`synthetic_cohort` generates participants whose trajectories, measurements and passports
-follow the figures the sources give (Movisie 2019, 001:252-256, 303-316, 900-915): about 45
+follow the figures the sources give (Movisie 2019, sections "De PiëzoMethodiek en haar
+deelnemers", "Doelgroep" and "De effectiviteit van de PiëzoMethodiek"): about 45
 years old on average, about 2/3 women, a little under 1/3 statushouders (a little more often
 men, a little younger); most enter in phase 1; the largest flows go 0 > 1 > 2 > 3 > 4 but every
 move occurs, including setbacks, skips, early exits and re-entries; a phase takes a little under
 to a little over a year with a very wide spread; older participants are slower in phases 0-3 and
 finish them less often, men move faster through phases 0, 1 and 4, women more often leave from
 phases 0, 1 and 2, statushouders are slower only in phase 1 but finish phases 0, 1 and 4 more
-often; about 41.5% of due questionnaires are taken (001:160-175).
+often; about 41.5% of due questionnaires are taken ("een respons van 41.5%").
 
 Everything else — the exact probabilities, the duration distribution, the answers to the
 questionnaire, goals and placements — is this library's reconstruction, chosen to look
@@ -33,9 +34,10 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from piezomethod._checks import checked, fields, frozen_mapping
 from piezomethod.catalogues import skill_catalogue
-from piezomethod.errors import FieldError
-from piezomethod.outcomes import Code, Measurement, MeasurementMoment, Response
+from piezomethod.errors import Code, FieldError
+from piezomethod.outcomes import AnswerCode, Measurement, MeasurementMoment, Response
 from piezomethod.passport import (
     DevelopmentGoal,
     DevelopmentPassport,
@@ -59,45 +61,54 @@ __all__ = ["SynthParameters", "synthetic_cohort"]
 _D = ExitDestination
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class SynthParameters:
-    """The knobs of the generator. Sourced figures say so; the rest is reconstruction."""
+    """The knobs of the generator. Sourced figures say so; the rest is reconstruction.
+
+    Unless said otherwise the source is Movisie 2019, section "De PiëzoMethodiek en haar
+    deelnemers"; the quoted words can be searched for in that document.
+    """
 
     start: datetime.date = datetime.date(2014, 1, 1)
     """First possible enrolment (PMsys registered phases for about 4 years before 2019)."""
     as_of: datetime.date = datetime.date(2025, 12, 31)
     """The day the synthetic data is drawn; later events are not generated."""
     share_women: float = 2 / 3
-    """Sourced: about 2/3 women (001:256)."""
+    """Sourced: about 2/3 women ("ongeveer 2/3 ervan is vrouw")."""
     share_statushouder: float = 0.30
-    """Sourced: a little under 1/3 (001:256)."""
+    """Sourced: a little under 1/3 ("Iets minder dan 1/3")."""
     mean_age: float = 45.0
-    """Sourced: about 45 years on average (001:256)."""
+    """Sourced: about 45 years on average ("gemiddeld zo’n 45 jaar oud")."""
     entry_phases: Mapping[int, float] = attrs.field(
-        factory=lambda: {0: 0.15, 1: 0.55, 2: 0.15, 3: 0.10, 4: 0.05}
+        factory=lambda: {0: 0.15, 1: 0.55, 2: 0.15, 3: 0.10, 4: 0.05}, converter=frozen_mapping
     )
-    """Reconstructed; sourced only that most enter directly in phase 1 (001:310)."""
+    """Reconstructed; sourced only that most enter directly in phase 1 ("direct in fase 1")."""
     median_stay_months: float = 9.5
-    """Reconstructed so that a phase takes a little under to a little over a year (001:313)."""
+    """Reconstructed so that a phase takes a little under to a little over a year ("iets
+    minder tot iets meer dan een jaar")."""
     stay_spread: float = 0.8
-    """Log-normal sigma: "the duration varies very widely" (001:316)."""
+    """Log-normal sigma: the duration varies very widely ("loopt echter zeer sterk uiteen")."""
     forward: Mapping[int, float] = attrs.field(
-        factory=lambda: {0: 0.60, 1: 0.50, 2: 0.55, 3: 0.50, 4: 0.0}
+        factory=lambda: {0: 0.60, 1: 0.50, 2: 0.55, 3: 0.50, 4: 0.0}, converter=frozen_mapping
     )
     """Reconstructed chance that a stay ends by moving forward; the largest flows follow
-    0 > 1 > 2 > 3 > 4 (001:309)."""
+    0 > 1 > 2 > 3 > 4 ("de grootste stromen de lijn van de methodiek")."""
     setback: Mapping[int, float] = attrs.field(
-        factory=lambda: {0: 0.0, 1: 0.05, 2: 0.08, 3: 0.08, 4: 0.05}
+        factory=lambda: {0: 0.0, 1: 0.05, 2: 0.08, 3: 0.08, 4: 0.05}, converter=frozen_mapping
     )
     """Reconstructed chance of a step back; the rest of the stays end in an exit."""
     skip: float = 0.10
-    """Reconstructed share of forward moves that skip a phase (skips occur: 001:311)."""
+    """Reconstructed share of forward moves that skip a phase (skips occur: "wordt soms een
+    fase overgeslagen")."""
     re_entry: float = 0.12
-    """Reconstructed chance that someone who left re-enters later (re-entries occur: 001:312)."""
+    """Reconstructed chance that someone who left re-enters later (re-entries occur:
+    "uitgestroomde deelnemers later weer instromen")."""
     response_rate: float = 0.415
-    """Sourced: 685 valid questionnaires, a response of 41.5% (001:170)."""
+    """Sourced: 685 valid questionnaires, a response of 41.5% (Movisie 2019, "De effectiviteit
+    van de PiëzoMethodiek", "een respons van 41.5%")."""
     municipalities: int = 9
-    """Sourced: 18 locations in 9 municipalities (001:117)."""
+    """Sourced: 18 locations in 9 municipalities (Movisie 2019, "Aanleiding", "negen
+    gemeenten", "achttien locaties")."""
 
 
 def _clip(value: float, low: float, high: float) -> float:
@@ -163,11 +174,11 @@ class _Generator:
     def stay_days(self, person: _Person, phase: Phase) -> int:
         factor = 1.0
         if phase <= 3:
-            factor *= 1 + 0.015 * (person.age - 45)  # older: slower in 0-3 (001:902)
+            factor *= 1 + 0.015 * (person.age - 45)  # older: slower in 0-3 ("Doelgroep")
         if not person.woman and phase in (0, 1, 4):
-            factor *= 0.8  # men faster through 0, 1 and 4 (001:904)
+            factor *= 0.8  # men faster through 0, 1 and 4 ("Doelgroep")
         if person.statushouder and phase == 1:
-            factor *= 1.4  # statushouders slower only in phase 1 (001:910)
+            factor *= 1.4  # statushouders slower only in phase 1 ("Doelgroep")
         months = self.p.median_stay_months * factor
         months *= math.exp(self.rng.gauss(0.0, self.p.stay_spread))
         return max(1, round(months * 30.4375))
@@ -178,10 +189,10 @@ class _Generator:
         if phase <= 3:
             forward *= _clip(1 - 0.01 * (person.age - 45), 0.5, 1.3)  # older finish less
         if person.statushouder and phase in (0, 1):
-            forward *= 1.2  # statushouders finish 0 and 1 more often (001:911)
+            forward *= 1.2  # statushouders finish 0 and 1 more often ("Doelgroep")
         leave = max(0.0, 1 - forward - back)
         if person.woman and phase <= 2:
-            leave *= 1.25  # women more often leave from 0, 1, 2 (001:905)
+            leave *= 1.25  # women more often leave from 0, 1, 2 ("Doelgroep")
         total = forward + back + leave
         r = self.rng.random() * total
         if r < forward:
@@ -232,7 +243,7 @@ class _Generator:
 
     def answers(
         self, person: _Person, phase: Phase, moment: MeasurementMoment, exit_to: object
-    ) -> dict[str, Code]:
+    ) -> dict[str, AnswerCode]:
         rng = self.rng
         p = int(phase)
         work = {0: 0.02, 1: 0.03, 2: 0.05, 3: 0.10, 4: 0.30}[p]
@@ -247,7 +258,7 @@ class _Generator:
             return int(_clip(round(rng.gauss(centre, 0.9)), low, high))
 
         health = 3.0 + 0.15 * p - 0.01 * (person.age - 45)  # 1 worst .. 5 best
-        answers: dict[str, Code] = {
+        answers: dict[str, AnswerCode] = {
             "werk_betaald": "ja" if rng.random() < work else "nee",
             "opleiding_volgt": "ja" if rng.random() < study else "nee",
             "kans_werk": likert(2.2 + 0.35 * p),
@@ -362,7 +373,8 @@ class _Generator:
     def record(self, number: int) -> ParticipantRecord:
         rng, p = self.rng, self.p
         statushouder = rng.random() < p.share_statushouder
-        # statushouders are a little more often men and a little younger (001:257-258);
+        # statushouders are a little more often men and a little younger ("De PiëzoMethodiek
+        # en haar deelnemers", "iets meer mannen");
         # the shares for the others are set so that the whole cohort has the sourced figures
         woman_sh = 0.5
         woman_other = (p.share_women - p.share_statushouder * woman_sh) / (1 - p.share_statushouder)
@@ -392,6 +404,7 @@ class _Generator:
         )
 
 
+@checked
 def synthetic_cohort(
     n: int = 1000, *, seed: int = 0, params: SynthParameters | None = None
 ) -> Cohort:
@@ -399,10 +412,8 @@ def synthetic_cohort(
     ``params``. Each record has a trajectory, the questionnaires (``piezo-effectmeting``) that
     were taken, and a passport with goals and placements. See the module docs for what is
     sourced and what is reconstructed."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise FieldError("n must be a whole number >= 0", code="invalid_count", field="n")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise FieldError("seed must be a whole number", code="wrong_type", field="seed")
+    if n < 0:
+        raise FieldError("n must be a whole number >= 0", code=Code.INVALID_COUNT, field="n")
     params = params or SynthParameters()
     generator = _Generator(params, random.Random(seed))
     records = [generator.record(k + 1) for k in range(n)]

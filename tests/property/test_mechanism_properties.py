@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from piezomethod import strategies as pst
-from piezomethod.catalogues import mechanisms, skill_catalogue
+from piezomethod.catalogues import mechanism_framework, skill_catalogue
 from piezomethod.instruments import instrument
 from piezomethod.mechanisms import (
     DECISION_RULES,
@@ -26,7 +26,7 @@ from piezomethod.phases import Phase
 from piezomethod.records import ParticipantRecord
 from piezomethod.serialization import from_json, to_dict, to_json
 
-FW = mechanisms()
+FW = mechanism_framework()
 
 
 @st.composite

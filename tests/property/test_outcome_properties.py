@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from piezomethod import strategies as pst
 from piezomethod.errors import PiezoError
-from piezomethod.instruments import instrument, instruments, load_instrument
+from piezomethod.instruments import instrument, instrument_ids, load_instrument
 from piezomethod.outcomes import (
     Measurement,
     MeasurementMoment,
@@ -24,7 +24,7 @@ from piezomethod.outcomes import (
 from piezomethod.phases import Enrolment, Exit, PhaseChange, Trajectory
 from piezomethod.serialization import to_dict
 
-SHIPPED = list(instruments())
+SHIPPED = list(instrument_ids())
 SCALES = [(i, s.id) for i in SHIPPED for s in instrument(i).scales]
 
 

@@ -60,7 +60,11 @@ def test_consent_is_in_force_exactly_between_given_and_expiry_or_withdrawal(
     for category in DataCategory:
         for purpose in ["sollicitatie", "plaatsing", "onderzoek"]:
             allowed = may_share(
-                [consent], recipient=consent.recipient, purpose=purpose, category=category, on=day
+                [consent],
+                recipient=consent.recipient,
+                purpose=purpose,
+                category=category,
+                as_of=day,
             )
             assert allowed == (
                 expected and purpose in consent.purposes and category in consent.categories
@@ -86,7 +90,7 @@ def test_withdrawal_and_expiry_block_sharing_from_that_date_on(
     purpose = next(iter(consent.purposes))
     category = next(iter(consent.categories))
     assert not may_share(
-        [consent], recipient=consent.recipient, purpose=purpose, category=category, on=day
+        [consent], recipient=consent.recipient, purpose=purpose, category=category, as_of=day
     )
 
 
@@ -99,7 +103,7 @@ def test_a_portfolio_holds_only_what_its_consent_covers(data: st.DataObject) -> 
     purpose = data.draw(st.sampled_from(["sollicitatie", "onderzoek"]))
     lang: Lang = "nl" if data.draw(st.booleans()) else "en"
     allowed = may_share(
-        consents, recipient=recipient, purpose=purpose, category=DataCategory.PASSPORT, on=on
+        consents, recipient=recipient, purpose=purpose, category=DataCategory.PASSPORT, as_of=on
     )
     try:
         shown, disclosure = portfolio(
@@ -107,7 +111,7 @@ def test_a_portfolio_holds_only_what_its_consent_covers(data: st.DataObject) -> 
             recipient=recipient,
             purpose=purpose,
             consents=consents,
-            on=on,
+            as_of=on,
             catalogue=CAT,
             lang=lang,
         )

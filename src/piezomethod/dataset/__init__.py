@@ -1,0 +1,123 @@
+"""Datasets: the canonical tables, loading them into records, and the validation report.
+
+An organisation's participant data lives in five tables, as CSV files in one folder
+(``participants.csv``, ``events.csv``, ``measurements.csv``, ``goals.csv``,
+``placements.csv``) or as pandas DataFrames. :func:`load` reads them, checks every row and
+every participant's history against the method, and returns a :class:`Dataset`: the valid
+participants as :class:`~piezomethod.records.ParticipantRecord`\\ s in a
+:class:`~piezomethod.records.Cohort`, and a :class:`ValidationReport` listing every problem with
+a stable code, its table, row, participant and column. A participant with any error is
+*quarantined*: listed in the report, left out of the records, never silently dropped. The
+source files are only read.
+
+>>> import tempfile
+>>> from piezomethod.synth import synthetic_cohort
+>>> folder = tempfile.mkdtemp()
+>>> paths = write_tables(synthetic_cohort(n=20, seed=1), folder)
+>>> dataset = load(folder)
+>>> dataset.report.ok, len(dataset.cohort)
+(True, 20)
+
+The table formats are in :data:`TABLES` (and as JSON Schemas from
+:func:`table_schemas`). Dates are ISO (``2024-03-01``) or Dutch day-first (``1-3-2024``,
+``01/03/2024``); nothing else, so that ``03-04-2024`` can never be read as 4 March.
+
+Inside, one private module per concern: ``_schema`` (the tables), ``_report`` (the report),
+``_read`` with one module per kind of source (``_text``, ``_frame``), ``_cells`` (the cell
+parsers every path shares), ``_loader`` (the reference loader) and ``_write``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from piezomethod._checks import checked
+from piezomethod._compat import deprecated_names
+from piezomethod.catalogues import skill_catalogue
+from piezomethod.dataset._loader import load_tables
+from piezomethod.dataset._read import Source, open_source
+from piezomethod.dataset._report import DataProblem, Dataset, ValidationReport
+from piezomethod.dataset._schema import TABLES, Column, Table, table_schemas
+from piezomethod.dataset._text import read_tables
+from piezomethod.dataset._write import table_rows, to_frames, write_tables
+from piezomethod.instruments import instrument as builtin_instrument
+from piezomethod.instruments import instrument_ids as builtin_instruments
+from piezomethod.outcomes import Instrument
+from piezomethod.passport import SkillCatalogue
+from piezomethod.phases import TransitionPolicy
+from piezomethod.records import Cohort, ParticipantRecord
+
+__all__ = [
+    "TABLES",
+    "Column",
+    "DataProblem",
+    "Dataset",
+    "Source",
+    "Table",
+    "ValidationReport",
+    "load",
+    "read_tables",
+    "table_rows",
+    "table_schemas",
+    "to_frames",
+    "validate",
+    "write_tables",
+]
+
+
+def _as_of(records: Sequence[ParticipantRecord]) -> datetime.date:
+    days = [e.date for r in records for e in r.trajectory.events[-1:]]
+    days += [m.date for r in records for m in r.measurements[-1:]]
+    return max(days, default=datetime.date.today())
+
+
+@checked
+def load(
+    source: Source,
+    *,
+    policy: TransitionPolicy | None = None,
+    instruments: Iterable[Instrument] | None = None,
+    catalogue: SkillCatalogue | None = None,
+    as_of: datetime.date | None = None,
+    name: str | None = None,
+) -> Dataset:
+    """Load and validate a dataset: a folder of CSV tables or a mapping of tables.
+
+    ``policy`` is the transition policy histories are checked against (default: the method's
+    own, which allows every move); a policy with ``severity="warning"`` reports its breaches
+    without quarantining anyone. ``instruments`` are the questionnaires the measurements may
+    use (default: the built-in ones), ``catalogue`` the skills goals and placements may name
+    (default: the built-in catalogue). ``as_of``, the day the data was drawn, defaults to the
+    latest date in the data.
+
+    A table that cannot be used as a whole (a required column missing, a column twice, not
+    UTF-8 text) would leave every record incomplete, so then no participant is loaded: all are
+    quarantined. Raises only when the source itself cannot be used (a folder that does not
+    exist, a table that is neither a DataFrame nor a list of rows); everything wrong *in* the
+    data is in the report.
+    """
+    known = (
+        {i.id: i for i in instruments}
+        if instruments is not None
+        else {i: builtin_instrument(i) for i in builtin_instruments()}
+    )
+    raw, problems = open_source(source)
+    records, report = load_tables(
+        raw,
+        problems,
+        policy=policy or TransitionPolicy.methodiek(),
+        instruments=known,
+        catalogue=catalogue or skill_catalogue(),
+    )
+    cohort = Cohort(records=records, as_of=as_of or _as_of(records), name=name)
+    return Dataset(cohort=cohort, report=report)
+
+
+def validate(source: Source, **options: Any) -> ValidationReport:
+    """Validate a dataset and return only the report (see :func:`load` for the options)."""
+    return load(source, **options).report
+
+
+__getattr__ = deprecated_names(__name__, {"DataCode": "piezomethod.errors.Code"})

@@ -1,0 +1,196 @@
+"""The validation report: one record per problem, and what was loaded (private)."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any
+
+import attrs
+
+from piezomethod import _frames
+from piezomethod._checks import checked, fields, to_enum
+from piezomethod._i18n import Lang, check_lang
+from piezomethod.errors import Code, Severity
+from piezomethod.records import Cohort, ParticipantRecord
+from piezomethod.serialization import SCHEMA_VERSION
+
+_WORDS = {
+    "nl": {
+        "head": "{n} deelnemers: {loaded} ingelezen, {quarantined} in quarantaine; "
+        "{errors} fouten, {warnings} waarschuwingen",
+        "more": "... en nog {n} (alle problemen met --json)",
+    },
+    "en": {
+        "head": "{n} participants: {loaded} loaded, {quarantined} quarantined; "
+        "{errors} errors, {warnings} warnings",
+        "more": "... {n} more (use --json for all)",
+    },
+}
+
+
+def _code(value: Code | str, field: str = "code") -> Code:
+    return Code.of(value)
+
+
+def _severity(value: Severity | str, field: str = "severity") -> Severity:
+    return to_enum(Severity, value, field)
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
+class DataProblem:
+    """One problem in a dataset.
+
+    ``code`` is a registered :class:`~piezomethod.errors.Code`. ``row`` counts data rows from 1
+    (in a spreadsheet with a header line, that is line ``row + 1``); it is None for a problem
+    with a whole table. ``message`` never contains a value from the data, only the
+    participant id as ``participant_id``.
+    """
+
+    code: Code = attrs.field(converter=_code)
+    severity: Severity = attrs.field(converter=_severity)
+    table: str
+    row: int | None
+    participant_id: str | None
+    column: str | None
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        """True for an error (a warning does not quarantine anyone)."""
+        return self.severity is Severity.ERROR
+
+    @checked
+    def describe(self, *, lang: Lang = "nl") -> str:
+        """One line for people: severity, where, the participant and what is wrong — in Dutch
+        the meaning of the code, in English the detailed message.
+
+        >>> p = DataProblem(
+        ...     code="same_phase",
+        ...     severity="error",
+        ...     table="events",
+        ...     row=3,
+        ...     participant_id="p-1",
+        ...     column="phase",
+        ...     message="a phase change to phase 1, which is already the current phase",
+        ... )
+        >>> print(p.describe(lang="nl"))
+        fout events:3 [phase] p-1 same_phase:
+        een faseovergang naar de fase waarin de deelnemer al zit
+        """
+        where = f"{self.table}:{self.row}" if self.row is not None else self.table
+        column = f" [{self.column}]" if self.column else ""
+        who = f" {self.participant_id}" if self.participant_id else ""
+        text = self.code.meaning(lang="nl") if check_lang(lang) == "nl" else self.message
+        return f"{self.severity.label(lang=lang)} {where}{column}{who} {self.code}: {text}"
+
+
+_PROBLEM_COLUMNS = ("code", "severity", "table", "row", "participant_id", "column", "message")
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
+class ValidationReport:
+    """Every problem in a dataset, and who was loaded and who quarantined.
+
+    ``problems`` come in table order (participants, events, measurements, goals, placements)
+    and by row. ``participants`` counts the distinct ids in the participants table, ``loaded``
+    the records that were built, and ``quarantined`` lists (sorted) the ids left out because of
+    an error. Every id is either loaded or quarantined.
+    """
+
+    problems: tuple[DataProblem, ...]
+    participants: int
+    loaded: int
+    quarantined: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings may remain)."""
+        return not any(p.is_error for p in self.problems)
+
+    @property
+    def errors(self) -> tuple[DataProblem, ...]:
+        """The problems that are errors."""
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[DataProblem, ...]:
+        """The problems that are warnings."""
+        return tuple(p for p in self.problems if not p.is_error)
+
+    def counts(self) -> dict[str, int]:
+        """How many problems have each code, by code."""
+        found: dict[str, int] = {}
+        for p in self.problems:
+            found[p.code.value] = found.get(p.code.value, 0) + 1
+        return dict(sorted(found.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-ready dict (``schema_version`` as in the wire format)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "ok": self.ok,
+            "participants": self.participants,
+            "loaded": self.loaded,
+            "quarantined": list(self.quarantined),
+            "counts": self.counts(),
+            "problems": [
+                {c: _plain(getattr(p, c)) for c in _PROBLEM_COLUMNS} for p in self.problems
+            ],
+        }
+
+    @checked
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The report as JSON text (see :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_frame(self) -> Any:
+        """The problems as a pandas DataFrame, one row per problem (needs ``[pandas]``)."""
+        rows = [{c: _plain(getattr(p, c)) for c in _PROBLEM_COLUMNS} for p in self.problems]
+        return _frames.frame(rows, _PROBLEM_COLUMNS)
+
+    @checked
+    def summary(self, *, lang: Lang = "nl", problems: int = 0) -> str:
+        """A few lines for people, in Dutch (the default) or English: the counts, each code
+        with its meaning, then the first ``problems`` problems (see
+        :meth:`DataProblem.describe`).
+
+        >>> report = ValidationReport(problems=(), participants=2, loaded=2, quarantined=())
+        >>> print(report.summary(lang="en"))
+        2 participants: 2 loaded, 0 quarantined; 0 errors, 0 warnings
+        """
+        w = _WORDS[check_lang(lang)]
+        lines = [
+            w["head"].format(
+                n=self.participants,
+                loaded=self.loaded,
+                quarantined=len(self.quarantined),
+                errors=len(self.errors),
+                warnings=len(self.warnings),
+            )
+        ]
+        lines += [
+            f"  {code} ({n}): {Code.of(code).meaning(lang=lang)}"
+            for code, n in self.counts().items()
+        ]
+        lines += [f"  {p.describe(lang=lang)}" for p in self.problems[:problems]]
+        if 0 < problems < len(self.problems):
+            lines.append("  " + w["more"].format(n=len(self.problems) - problems))
+        return "\n".join(lines)
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
+class Dataset:
+    """What :func:`load` returns: the cohort of valid records and the validation report."""
+
+    cohort: Cohort
+    report: ValidationReport
+
+    @property
+    def records(self) -> tuple[ParticipantRecord, ...]:
+        """The loaded (valid) records."""
+        return self.cohort.records
