@@ -52,6 +52,9 @@ class _Checker:
     error: type[FieldError] = FieldTypeError
     iterable: bool = False
     """The annotation is an ``Iterable``: an iterator is read into a tuple before the test."""
+    types: tuple[type, ...] | None = None
+    """Set when the test is just ``isinstance(value, types)`` (bool excluded unless listed):
+    a union of such checks then becomes one ``isinstance`` call."""
 
     def refuse(self, name: str) -> FieldError:
         return self.error(f"{name} must be {self.description}", code=self.code, field=name)
@@ -61,31 +64,40 @@ def _accept(_value: object) -> bool:
     return True
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float | Fraction) and not isinstance(value, bool)
-
-
 def _is_date(value: object) -> bool:
-    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+    kind = value.__class__
+    return kind is datetime.date or (
+        kind is not datetime.datetime and isinstance(value, datetime.date)
+    )
 
 
 def _is_lang(value: object) -> bool:
     return isinstance(value, str) and value in ("nl", "en")
 
 
+def _instance_of(types: tuple[type, ...]) -> Callable[[object], bool]:
+    """``isinstance(value, types)``, with bool refused unless it is one of ``types``."""
+    if len(types) == 1 and not issubclass(int, types[0]):
+        # the bound ``type.__instancecheck__`` is isinstance(v, tp) without a Python frame
+        return types[0].__instancecheck__
+    if bool in types or not any(issubclass(bool, t) for t in types):
+        return lambda v: isinstance(v, types)
+    return lambda v: isinstance(v, types) and v.__class__ is not bool
+
+
+def _plain(types: tuple[type, ...], description: str) -> _Checker:
+    return _Checker(_instance_of(types), description, types=types)
+
+
 _SIMPLE: Mapping[Any, _Checker] = {
     Any: _Checker(_accept, "anything"),
     object: _Checker(_accept, "anything"),
     type(None): _Checker(lambda v: v is None, "None"),
-    bool: _Checker(lambda v: v is True or v is False, "true or false"),
-    int: _Checker(_is_int, "a whole number"),
-    float: _Checker(_is_number, "a number"),
-    str: _Checker(lambda v: isinstance(v, str), "a string"),
-    bytes: _Checker(lambda v: isinstance(v, bytes), "bytes"),
+    bool: _plain((bool,), "true or false"),
+    int: _plain((int,), "a whole number"),
+    float: _plain((int, float, Fraction), "a number"),
+    str: _plain((str,), "a string"),
+    bytes: _plain((bytes,), "bytes"),
     datetime.date: _Checker(
         _is_date, "a datetime.date (not a datetime or a string)", Code.INVALID_DATE
     ),
@@ -96,16 +108,30 @@ _SIMPLE: Mapping[Any, _Checker] = {
 def _members(tp: Any) -> _Checker:
     """``X | Y``: either fits."""
     parts = [_compile(a) for a in get_args(tp)]
-    tests = tuple(p.test for p in parts)
+    real = [p for p in parts if p.description != "None"]
+    optional = len(real) < len(parts)
+    description = " or ".join(dict.fromkeys(p.description for p in parts))
+    plain = [p.types for p in real if p.types is not None]
+    if len(plain) == len(real) > 1:  # one isinstance call for them all
+        merged = _plain(tuple(t for group in plain for t in group), description)
+        real = [merged]
+    tests = tuple(p.test for p in real)
+    if len(tests) == 1:  # the common ``X | None``: one test, no loop
+        only = tests[0]
 
-    def test(value: object) -> bool:
-        return any(t(value) for t in tests)
+        def test(value: object) -> bool:
+            return (optional and value is None) or only(value)
+
+    else:
+
+        def test(value: object) -> bool:
+            return (optional and value is None) or any(t(value) for t in tests)
 
     # a wrong value for an optional date is still a date problem, and so on
-    codes = {p.code for p in parts if p.description != "None"}
+    codes = {p.code for p in real}
     code = codes.pop() if len(codes) == 1 else Code.WRONG_TYPE
-    description = " or ".join(dict.fromkeys(p.description for p in parts))
-    return _Checker(test, description, code, iterable=any(p.iterable for p in parts))
+    types = real[0].types if len(real) == 1 and not optional else None
+    return _Checker(test, description, code, iterable=any(p.iterable for p in parts), types=types)
 
 
 def _items(container: type | tuple[type, ...], item: _Checker, what: str) -> _Checker:
@@ -115,7 +141,7 @@ def _items(container: type | tuple[type, ...], item: _Checker, what: str) -> _Ch
         if not isinstance(value, container) or isinstance(value, str | bytes):
             return False
         assert isinstance(value, Iterable)
-        return all(item_test(v) for v in value)
+        return all(map(item_test, value))
 
     return _Checker(test, f"{what} of {item.description}")
 
@@ -156,8 +182,10 @@ def _compile(tp: Any) -> _Checker:
         keys, values = _compile(args[0]), _compile(args[1])
 
         def mapping(value: object) -> bool:
-            return isinstance(value, Mapping) and all(
-                keys.test(k) and values.test(v) for k, v in value.items()
+            return (
+                isinstance(value, Mapping)
+                and all(map(keys.test, value.keys()))
+                and all(map(values.test, value.values()))
             )
 
         return _Checker(mapping, f"a mapping of {keys.description} to {values.description}")
@@ -178,7 +206,7 @@ def _compile(tp: Any) -> _Checker:
         article = "an" if name[:1].lower() in "aeiou" else "a"
         if issubclass(tp, bool | int) and not issubclass(tp, enum.Enum):
             return _SIMPLE[int]
-        return _Checker(lambda v: isinstance(v, tp), f"{article} {name}")
+        return _plain((tp,), f"{article} {name}")
     raise TypeError(f"no check for the annotation {tp!r}")  # pragma: no cover - a new kind
 
 
@@ -199,19 +227,24 @@ def _hints(owner: object) -> dict[str, Any]:
 
 
 class _FieldType:
-    """attrs validator: the field's value fits its annotation (compiled on first use)."""
+    """attrs validator: the field's value fits its annotation (compiled on first use), then
+    the field's own validator, if any, runs."""
 
-    __slots__ = ("_checker",)
+    __slots__ = ("_test", "then")
 
-    def __init__(self) -> None:
-        self._checker: _Checker | None = None
+    def __init__(self, then: Callable[[Any, attrs.Attribute[Any], Any], Any] | None) -> None:
+        self._test: Callable[[object], bool] | None = None
+        self.then = then
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        checker = self._checker
-        if checker is None:
-            checker = self._checker = _compile(_hints(type(instance))[attribute.name])
-        if not checker.test(value):
+        test = self._test
+        if test is None:
+            test = self._test = _compile(_hints(type(instance))[attribute.name]).test
+        if not test(value):
+            checker = _compile(_hints(type(instance))[attribute.name])
             raise checker.refuse(attribute.alias or attribute.name)
+        if self.then is not None:
+            self.then(instance, attribute, value)
 
 
 def _takes_field(converter: object) -> bool:
@@ -238,10 +271,7 @@ def fields(_cls: type, found: list[attrs.Attribute[Any]]) -> list[attrs.Attribut
         if _takes_field(field.converter):
             changes["converter"] = _with_field(field.converter)  # type: ignore[arg-type]
         if field.init:
-            check = _FieldType()
-            changes["validator"] = (
-                check if field.validator is None else attrs.validators.and_(check, field.validator)
-            )
+            changes["validator"] = _FieldType(field.validator)
         result.append(field.evolve(**changes))
     return result
 
@@ -254,45 +284,43 @@ def fields(_cls: type, found: list[attrs.Attribute[Any]]) -> list[attrs.Attribut
 def checked(function: F) -> F:
     """Check every annotated argument of ``function`` on each call (see the module docs)."""
     signature = inspect.signature(function)
-    names = [
+    names = tuple(
         p.name
         for p in signature.parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
-    plan: dict[str, _Checker] = {}
+    )
+    # name -> (test, iterable), compiled on the first call (annotations may name classes
+    # defined after the function)
+    plan: dict[str, tuple[Callable[[object], bool], bool]] = {}
 
     def compile_plan() -> None:
         hints = _hints(function)
         for p in signature.parameters.values():
             if p.name in hints and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                plan[p.name] = _compile(hints[p.name])
+                checker = _compile(hints[p.name])
+                plan[p.name] = (checker.test, checker.iterable)
+
+    def check(name: str, value: object) -> object:
+        test, iterable = plan.get(name, (_accept, False))
+        if iterable and isinstance(value, Iterator):
+            value = tuple(value)
+        if not test(value):
+            raise _compile(_hints(function)[name]).refuse(name)
+        return value
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not plan:
             compile_plan()
         if args:
-            values = list(args)
-            for position, value in enumerate(values[: len(names)]):
-                checker = plan.get(names[position])
-                if checker is not None:
-                    values[position] = _argument(checker, names[position], value)
-            args = tuple(values)
+            args = tuple(
+                check(names[n], value) if n < len(names) else value for n, value in enumerate(args)
+            )
         for name, value in kwargs.items():
-            checker = plan.get(name)
-            if checker is not None:
-                kwargs[name] = _argument(checker, name, value)
+            kwargs[name] = check(name, value)
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
-
-
-def _argument(checker: _Checker, name: str, value: object) -> object:
-    if checker.iterable and isinstance(value, Iterator):
-        value = tuple(value)
-    if not checker.test(value):
-        raise checker.refuse(name)
-    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,6 +367,11 @@ def as_tuple(values: Iterable[Any], field: str = "value") -> tuple[Any, ...]:
 
     Typed loosely on purpose: mypy's attrs plugin cannot carry a TypeVar through a converter.
     """
+    kind = values.__class__
+    if kind is tuple:
+        return values  # type: ignore[return-value]
+    if kind is list:
+        return tuple(values)
     if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
         raise FieldTypeError(f"{field} must be a sequence", code=Code.WRONG_TYPE, field=field)
     return tuple(values)
@@ -360,8 +393,14 @@ def frozen_mapping(values: Mapping[Any, Any], field: str = "value") -> Mapping[A
     if not isinstance(values, Mapping):
         raise FieldTypeError(f"{field} must be a mapping", code=Code.WRONG_TYPE, field=field)
     return types.MappingProxyType(
-        {k: frozen_mapping(v, field) if isinstance(v, Mapping) else v for k, v in values.items()}
+        {
+            k: v if isinstance(v, _SCALARS) or not isinstance(v, Mapping) else frozen_mapping(v)
+            for k, v in values.items()
+        }
     )
+
+
+_SCALARS = (str, int, float, type(None))
 
 
 def optional_frozen_mapping(values: Mapping[Any, Any] | None, field: str = "value") -> Any:

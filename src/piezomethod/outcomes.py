@@ -912,6 +912,9 @@ class MeasurementWindows:
         return before, after
 
 
+_DEFAULT_WINDOWS = MeasurementWindows()
+
+
 @attrs.frozen(kw_only=True, field_transformer=fields)
 class DueMeasurement:
     """One measurement a trajectory makes due: which moment, for which event, and when.
@@ -949,7 +952,7 @@ def schedule(
     >>> [(d.moment.value, d.due.isoformat()) for d in schedule(t, as_of=date(2021, 2, 1))]
     [('entry', '2020-01-06'), ('exit', '2021-01-31'), ('follow_up', '2021-04-30')]
     """
-    w = windows or MeasurementWindows()
+    w = windows or _DEFAULT_WINDOWS
     due: list[DueMeasurement] = []
     phase: Phase | None = None
 

@@ -15,8 +15,6 @@ import datetime
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-import attrs
-
 from piezomethod.dataset._cells import (
     BadCellError,
     parse_bool,
@@ -116,15 +114,17 @@ class _Collector:
         )
 
 
-@attrs.define
 class _Row:
     """One data row and where it is: every check on it reports through here."""
 
-    sink: _Collector
-    table: str
-    number: int
-    cells: Mapping[str, str]
-    pid: str | None = None
+    __slots__ = ("cells", "number", "pid", "sink", "table")
+
+    def __init__(self, sink: _Collector, table: str, number: int, cells: dict[str, str]) -> None:
+        self.sink = sink
+        self.table = table
+        self.number = number
+        self.cells = cells
+        self.pid: str | None = None
 
     def text(self, column: str) -> str:
         """The cell's stripped text ('' when empty or absent)."""
@@ -355,6 +355,7 @@ class _Loader:
             self.events.setdefault(row.pid, []).append((row.number, event))
 
     def read_measurements(self, rows: _Rows) -> None:
+        # the largest table by far (one row per answer): cells are read directly here
         responses = self.responses
         codes_of = self._codes
         for row in rows:
@@ -363,9 +364,9 @@ class _Loader:
             assert row.pid is not None
             moment = row.cell("moment", parse_moment, required=True)
             day = row.cell("date", parse_date, required=True)
-            instrument_id, item = row.text("instrument"), row.text("item")
-            answer = row.text("answer")
-            if not row.present("instrument", "item"):
+            cells = row.cells
+            instrument_id, item, answer = cells["instrument"], cells["item"], cells["answer"]
+            if not (instrument_id and item) and not row.present("instrument", "item"):
                 continue
             codes = codes_of.get(instrument_id)
             if codes is None:
@@ -376,7 +377,7 @@ class _Loader:
                 )
                 continue
             known = self.instruments[instrument_id].version
-            version = row.text("instrument_version") or known
+            version = cells.get("instrument_version") or known
             if version != known:
                 row.problem(
                     Code.UNKNOWN_INSTRUMENT_VERSION,
