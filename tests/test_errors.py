@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import pickle
+from pathlib import Path
 
 import pytest
 
 import piezomethod.errors as errors_module
+from piezomethod.catalogues import mechanism_framework
 from piezomethod.errors import (
     Code,
+    CodeArea,
     ConsentError,
     FieldError,
     FieldTypeError,
@@ -19,7 +24,11 @@ from piezomethod.errors import (
     SerializationError,
     Severity,
     TransitionError,
+    codes,
 )
+from piezomethod.mechanisms import evaluate
+from piezomethod.phases import TransitionPolicy
+from tests.builders import rich_record
 
 
 def _all_error_classes() -> list[type[PiezoError]]:
@@ -96,3 +105,87 @@ def test_rich_errors_keep_their_payload_through_pickling() -> None:
     back_ser = pickle.loads(pickle.dumps(ser))
     assert isinstance(back_ser, SerializationError)
     assert back_ser.problems == (problem,)
+
+
+# --- the registry of codes -----------------------------------------------------------------
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "piezomethod"
+
+
+def _code_references() -> dict[str, list[str]]:
+    """Every ``Code.NAME`` in the library's source, by name, with where it is."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("Code", "ErrorCode")
+                and node.attr.isupper()
+            ):
+                found.setdefault(node.attr, []).append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_every_code_used_is_registered_and_every_registered_code_is_used() -> None:
+    used = _code_references()
+    registered = {c.name for c in Code}
+    assert sorted(set(used) - registered) == []
+    assert sorted(registered - set(used)) == []
+
+
+def test_no_code_is_written_as_a_bare_string_in_the_library() -> None:
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "code":
+                if isinstance(node.value, ast.Constant):
+                    offenders.append(f"{path.name}:{node.value.lineno}")
+    assert offenders == []
+
+
+def test_every_code_has_an_area_and_a_meaning_in_both_languages() -> None:
+    assert len(Code) > 80
+    for code in Code:
+        assert isinstance(code.area, CodeArea)
+        assert code.nl.strip() and code.en.strip(), code
+        assert code.meaning() == code.nl and code.meaning(lang="en") == code.en
+    # one code, one meaning: no value is registered twice
+    assert len({c.value for c in Code}) == len(Code) == len(Code.__members__)
+    assert set(codes()) == set(Code)
+    assert all(c.area is CodeArea.CONSENT for c in codes(CodeArea.CONSENT))
+
+
+def test_an_unregistered_code_is_refused_on_an_issue() -> None:
+    with pytest.raises(FieldError) as info:
+        Issue(code="not_a_code", severity="error", message="m")
+    assert (info.value.code, info.value.field) == ("unknown_code", "code")
+    with pytest.raises(FieldError) as info:
+        Code.DATE_BACKWARDS.meaning(lang="fr")  # type: ignore[arg-type]
+    assert (info.value.code, info.value.field) == ("unknown_language", "lang")
+
+
+def test_the_docs_list_every_error_and_every_code_from_the_registry() -> None:
+    spec = importlib.util.spec_from_file_location("docs_conf", SRC.parents[1] / "docs" / "conf.py")
+    assert spec is not None and spec.loader is not None
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    text = conf.codes_markdown()
+    for code in Code:
+        assert f"| `{code.value}` | {code.nl} | {code.en} |" in text
+    for cls in ERRORS:
+        assert f"| `{cls.__name__}` |" in text
+
+
+def test_the_field_names_the_rule_breaker_not_a_neighbour() -> None:
+    # these named the wrong field before the field names came from the fields themselves
+    with pytest.raises(FieldError) as info:
+        TransitionPolicy(name="x", exit_phases=[9])
+    assert (info.value.code, info.value.field) == ("unknown_phase", "exit_phases")
+    with pytest.raises(FieldError) as info:
+        TransitionPolicy.from_kinds("x", allowed=["nope"])
+    assert (info.value.code, info.value.field) == ("unknown_value", "allowed")
+    with pytest.raises(FieldError) as info:
+        evaluate(rich_record(), as_of="2020-01-01", framework=mechanism_framework())  # type: ignore[arg-type]
+    assert (info.value.code, info.value.field) == ("invalid_date", "as_of")

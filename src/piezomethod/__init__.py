@@ -174,7 +174,8 @@ _SUBMODULES = (
 )
 """The public submodules; each is reached as an attribute, imported on first use."""
 
-# Names that left the top level in 0.2, still found here for one release, with a warning:
+# Names that left the top level in this release, still found here for one more release, with a
+# warning:
 # old name -> the module that holds it now (and its new name there, if it was renamed).
 _MOVED = {
     "Answer": ("mechanisms", "Answer"),

@@ -22,7 +22,7 @@ from piezomethod.mechanisms import MechanismFramework
 from piezomethod.passport import SkillCatalogue
 from piezomethod.serialization import from_json, load
 
-__all__ = ["load_skill_catalogue", "mechanism_framework", "mechanisms", "skill_catalogue"]
+__all__ = ["load_skill_catalogue", "mechanism_framework", "skill_catalogue"]
 
 
 @functools.cache

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import enum
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -123,7 +123,9 @@ class Code(enum.StrEnum):
     @classmethod
     def of(cls, value: object) -> Code:
         """The registered code ``value`` (a ``Code`` or its string), or a ``FieldError``."""
-        found = cls._value2member_map_.get(value) if isinstance(value, str) else None
+        if not isinstance(value, str):
+            raise FieldTypeError("code must be a Code", code=Code.WRONG_TYPE, field="code")
+        found = cls._value2member_map_.get(value)
         if found is None:
             raise FieldError(
                 "code must be a registered code (see piezomethod.errors.Code)",
@@ -680,55 +682,9 @@ def codes(area: CodeArea | None = None) -> tuple[Code, ...]:
     >>> [c.value for c in codes(CodeArea.MECHANISMS)][:2]
     ['invalid_framework', 'unknown_checklist_item']
     """
+    if area is not None and not isinstance(area, CodeArea):
+        raise FieldTypeError("area must be a CodeArea or None", code=Code.WRONG_TYPE, field="area")
     return tuple(c for c in Code if area is None or c.area is area)
-
-
-def _code(value: object) -> Code:
-    return Code.of(value)
-
-
-def _severity(value: object) -> Severity:
-    if isinstance(value, Severity):
-        return value
-    if isinstance(value, str) and value in Severity._value2member_map_:
-        return Severity(value)
-    raise FieldError(
-        "severity must be 'error' or 'warning'", code=Code.UNKNOWN_VALUE, field="severity"
-    )
-
-
-@attrs.frozen(kw_only=True)
-class Issue:
-    """One problem found by a whole-history or whole-dataset validation.
-
-    ``code`` is a registered :class:`Code`, stable and meant for machines (filter, count,
-    translate); ``message`` is for people and never contains personal free text. ``index`` is
-    the position of the event the issue is about, counted from 0 in the list that was
-    validated.
-    """
-
-    code: Code = attrs.field(converter=_code)
-    severity: Severity = attrs.field(converter=_severity)
-    message: str
-    index: int | None = None
-    participant_id: str | None = None
-    field: str | None = None
-
-    @property
-    def is_error(self) -> bool:
-        """True when the issue is an error (not a warning)."""
-        return self.severity is Severity.ERROR
-
-
-@attrs.frozen(kw_only=True)
-class Problem:
-    """One reason a piece of wire data (JSON) was refused, with the JSON path it is about."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
 
 
 def _rebuild(cls: type[PiezoError], message: str, state: dict[str, Any]) -> PiezoError:
@@ -894,3 +850,67 @@ class ConsentError(PiezoError):
     """
 
     default_code = Code.NO_CONSENT
+
+
+# The records below are refused field by field like every model class. The shared checks in
+# ``piezomethod._checks`` are built on the error classes above, so these few are written here.
+
+
+def _typed(*types: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """attrs validator: an instance of ``types`` (a bool is not an int)."""
+    names = " or ".join("None" if t is type(None) else t.__name__ for t in types)
+
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, types) or (value.__class__ is bool and bool not in types):
+            raise FieldTypeError(
+                f"{attribute.name} must be {names}", code=Code.WRONG_TYPE, field=attribute.name
+            )
+
+    return check
+
+
+def _code(value: Code | str) -> Code:
+    return Code.of(value)
+
+
+def _severity(value: Severity | str) -> Severity:
+    found = Severity._value2member_map_.get(value) if isinstance(value, str) else None
+    if found is None:
+        raise FieldError(
+            "severity must be 'error' or 'warning'", code=Code.UNKNOWN_VALUE, field="severity"
+        )
+    return typing.cast(Severity, found)
+
+
+@attrs.frozen(kw_only=True)
+class Issue:
+    """One problem found by a whole-history or whole-dataset validation.
+
+    ``code`` is a registered :class:`Code`, stable and meant for machines (filter, count,
+    translate); ``message`` is for people and never contains personal free text. ``index`` is
+    the position of the event the issue is about, counted from 0 in the list that was
+    validated.
+    """
+
+    code: Code = attrs.field(converter=_code)
+    severity: Severity = attrs.field(converter=_severity)
+    message: str = attrs.field(validator=_typed(str))
+    index: int | None = attrs.field(default=None, validator=_typed(int, type(None)))
+    participant_id: str | None = attrs.field(default=None, validator=_typed(str, type(None)))
+    field: str | None = attrs.field(default=None, validator=_typed(str, type(None)))
+
+    @property
+    def is_error(self) -> bool:
+        """True when the issue is an error (not a warning)."""
+        return self.severity is Severity.ERROR
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One reason a piece of wire data (JSON) was refused, with the JSON path it is about."""
+
+    path: str = attrs.field(validator=_typed(str))
+    message: str = attrs.field(validator=_typed(str))
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"

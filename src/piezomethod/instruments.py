@@ -38,7 +38,7 @@ from piezomethod.errors import Code, FieldError, InstrumentError, SerializationE
 from piezomethod.outcomes import Instrument
 from piezomethod.serialization import load
 
-__all__ = ["instrument", "instrument_ids", "instrument_schema", "instruments", "load_instrument"]
+__all__ = ["instrument", "instrument_ids", "instrument_schema", "load_instrument"]
 
 _DATA = resources.files("piezomethod") / "data"
 

@@ -47,7 +47,9 @@ from piezomethod._checks import as_tuple, checked, fields, frozen_mapping, to_en
 from piezomethod._checks import optional_frozen_mapping as _optional_mapping
 from piezomethod._compat import deprecated_names
 from piezomethod._i18n import Labelled, Text
-from piezomethod.errors import Code, FieldError, InstrumentError, Problem, ScoringError
+# the registry of codes; ``Code`` here was, and for one more release is, the answer-code alias
+from piezomethod.errors import Code as ErrorCode
+from piezomethod.errors import FieldError, InstrumentError, Problem, ScoringError
 from piezomethod.phases import Enrolment, Exit, Phase, PhaseChange, Trajectory
 
 __all__ = [
@@ -131,7 +133,7 @@ def _aggregation(value: Aggregation | str, field: str = "aggregation") -> Aggreg
     return to_enum(Aggregation, value, field)
 
 
-def _by_id(things: Iterable[Any], wanted: str, code: Code, message: str, field: str) -> Any:
+def _by_id(things: Iterable[Any], wanted: str, code: ErrorCode, message: str, field: str) -> Any:
     """The one of ``things`` whose ``id`` is ``wanted``, or a ``FieldError``."""
     for thing in things:
         if thing.id == wanted:
@@ -275,7 +277,7 @@ class Scale:
         found: Interpretation = _by_id(
             self.interpretations,
             interpretation_id,
-            Code.UNKNOWN_INTERPRETATION,
+            ErrorCode.UNKNOWN_INTERPRETATION,
             f"scale '{self.id}' has no interpretation with that id",
             "interpretation_id",
         )
@@ -350,7 +352,7 @@ class Instrument:
         found: Item = _by_id(
             self.items,
             item_id,
-            Code.UNKNOWN_INSTRUMENT_ITEM,
+            ErrorCode.UNKNOWN_INSTRUMENT_ITEM,
             f"instrument '{self.id}' has no item with that id",
             "item_id",
         )
@@ -361,7 +363,7 @@ class Instrument:
         found: ResponseScale = _by_id(
             self.response_scales,
             scale_id,
-            Code.UNKNOWN_RESPONSE_SCALE,
+            ErrorCode.UNKNOWN_RESPONSE_SCALE,
             f"instrument '{self.id}' has no response scale with that id",
             "scale_id",
         )
@@ -372,7 +374,7 @@ class Instrument:
         found: Scale = _by_id(
             self.scales,
             scale_id,
-            Code.UNKNOWN_SCALE,
+            ErrorCode.UNKNOWN_SCALE,
             f"instrument '{self.id}' has no scale with that id",
             "scale_id",
         )
@@ -643,7 +645,7 @@ class ScaleScore:
             raise FieldError(
                 f"scale '{self.scale_id}' has no band for that interpretation (no score, or no "
                 "such interpretation)",
-                code=Code.NO_BAND,
+                code=ErrorCode.NO_BAND,
                 field="interpretation_id",
             )
         return found
@@ -673,7 +675,7 @@ class ScoreSheet:
         found = next((s for s in self.scales if s.scale_id == scale_id), None)
         if found is None:
             raise FieldError(
-                "no scale with that id on this sheet", code=Code.UNKNOWN_SCALE, field="scale_id"
+                "no scale with that id on this sheet", code=ErrorCode.UNKNOWN_SCALE, field="scale_id"
             )
         return found
 
@@ -683,7 +685,7 @@ class ScoreSheet:
         if found is None:
             raise FieldError(
                 "no indicator with that id on this sheet",
-                code=Code.UNKNOWN_INDICATOR,
+                code=ErrorCode.UNKNOWN_INDICATOR,
                 field="indicator_id",
             )
         return found
@@ -834,7 +836,7 @@ def change(
         if (sheet.instrument_id, sheet.instrument_version) != (instrument.id, instrument.version)
     ]
     if problems:
-        raise ScoringError(_summary(problems), problems=problems, code=Code.INSTRUMENT_MISMATCH)
+        raise ScoringError(_summary(problems), problems=problems, code=ErrorCode.INSTRUMENT_MISMATCH)
     changes = []
     for scale in instrument.scales:
         a, b = before.scale(scale.id).exact, after.scale(scale.id).exact
@@ -880,7 +882,7 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: int
     if value < 0:
         raise FieldError(
             f"{attribute.name} must be a whole number >= 0",
-            code=Code.INVALID_COUNT,
+            code=ErrorCode.INVALID_COUNT,
             field=attribute.name,
         )
 

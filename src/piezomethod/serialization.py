@@ -61,6 +61,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from piezomethod._checks import checked
 from piezomethod.consent import Consent, DataCategory, Disclosure, Portfolio
 from piezomethod.errors import (
     Code,
@@ -437,6 +438,7 @@ def wire_types() -> tuple[type, ...]:
     return _TOP_LEVEL
 
 
+@checked
 def to_dict(obj: object) -> dict[str, Any]:
     """A JSON-ready dict of any of the :func:`wire_types` (events, trajectories, policies,
     instruments, responses, measurements, catalogues, passports, consents, disclosures,
@@ -457,11 +459,13 @@ def to_dict(obj: object) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, **body}
 
 
+@checked
 def to_json(obj: object, *, indent: int | None = None) -> str:
     """JSON text of :func:`to_dict` (UTF-8 friendly: Dutch characters stay as they are)."""
     return json.dumps(to_dict(obj), ensure_ascii=False, indent=indent)
 
 
+@checked
 def from_dict(cls: type[T], data: object) -> T:
     """Build a ``cls`` (any of the :func:`wire_types`) from a dict made by :func:`to_dict`,
     refusing anything else with a ``SerializationError`` that lists every problem. ``data`` is
@@ -493,6 +497,7 @@ def from_dict(cls: type[T], data: object) -> T:
     return result
 
 
+@checked
 def from_json(cls: type[T], text: str | bytes) -> T:
     """Parse JSON text and build a ``cls`` as :func:`from_dict` does.
 
@@ -526,6 +531,7 @@ MAX_FILE_BYTES: Final = 16 * 1024 * 1024
 """The largest file :func:`load` reads (instrument and catalogue files are a few kB)."""
 
 
+@checked
 def load(cls: type[T], source: os.PathLike[str] | str | bytes | Mapping[str, Any]) -> T:
     """Build a ``cls`` from a file (a ``pathlib.Path`` or other path-like), from JSON text
     (``str`` or ``bytes``) or from a parsed dict — which one is decided by the *type* of
@@ -545,6 +551,7 @@ def load(cls: type[T], source: os.PathLike[str] | str | bytes | Mapping[str, Any
     return from_json(cls, read_file(source))
 
 
+@checked
 def read_file(path: os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a file, refused with a ``FieldError`` if it cannot be read or is larger
     than ``limit`` (so that ``/dev/zero`` is not read until memory runs out)."""

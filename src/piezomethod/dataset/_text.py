@@ -7,12 +7,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from piezomethod._checks import checked
 from piezomethod.dataset._read import RawTable, table_problem
 from piezomethod.dataset._report import DataProblem
 from piezomethod.dataset._schema import TABLES
 from piezomethod.errors import Code, FieldError
 
 
+@checked
 def read_tables(folder: str | os.PathLike[str]) -> dict[str, Path]:
     """The canonical table files present in ``folder``, by table name."""
     base = Path(folder)
