@@ -66,12 +66,11 @@ def test_every_package_export_is_the_object_its_module_declares() -> None:
         assert all(getattr(owner, export) is obj for owner in owners)
 
 
-def test_no_public_name_shares_a_name_with_a_submodule() -> None:
-    submodules = set(piezomethod._SUBMODULES)
-    assert not set(piezomethod.__all__) & submodules
-    for name in PUBLIC_MODULES:
-        module = importlib.import_module(f"piezomethod.{name}")
-        assert not set(module.__all__) & submodules, name
+def test_no_name_at_the_top_shares_a_name_with_a_submodule() -> None:
+    # inside a submodule such a name shadows nothing (strategies.phases draws phases); at the
+    # top it would hide the module, as mechanisms() and instruments() once did
+    assert not set(piezomethod.__all__) & set(piezomethod._SUBMODULES)
+    assert not set(piezomethod._MOVED) & set(piezomethod._SUBMODULES)
 
 
 def test_the_core_nouns_are_at_the_top() -> None:
