@@ -11,6 +11,8 @@ from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
 
+from piezomethod.errors import CodeArea, PiezoError, codes
+
 project = "piezomethod"
 author = "piezomethod contributors"
 release = _version("piezomethod")
@@ -42,8 +44,6 @@ GENERATED = Path(__file__).parent / "_generated" / "codes.md"
 
 
 def _error_classes() -> list[type]:
-    from piezomethod.errors import PiezoError
-
     found: list[type] = []
     todo: list[type] = [PiezoError]
     while todo:
@@ -56,8 +56,6 @@ def _error_classes() -> list[type]:
 
 def codes_markdown() -> str:
     """The error classes and every registered code with its meaning, as Markdown."""
-    from piezomethod.errors import CodeArea, codes
-
     lines = ["## The errors", ""]
     lines += ["| error | also a | default code | raised when |", "|---|---|---|---|"]
     for cls in _error_classes():
@@ -91,4 +89,3 @@ def _write_codes(_app: Any) -> None:
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _write_codes)
     return {"parallel_read_safe": True}
-

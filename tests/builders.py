@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
+import pytest
 
 from piezomethod.catalogues import mechanism_framework, skill_catalogue
 from piezomethod.consent import Consent, portfolio
-from piezomethod.errors import Problem
+from piezomethod.errors import PiezoError, Problem
 from piezomethod.instruments import instrument
 from piezomethod.mechanisms import Assessment, ItemAnswer, coverage
 from piezomethod.outcomes import (
@@ -200,7 +201,7 @@ def public_attrs_classes() -> list[type]:
     return found
 
 
-def _walk(value: object) -> Iterator[object]:
+def _walk(value: Any) -> Iterator[object]:
     """``value`` and every attrs object inside it (through fields, tuples and mappings)."""
     if attrs.has(type(value)):
         yield value
@@ -222,7 +223,9 @@ def _roots() -> list[object]:
     rich = rich_record()
     mhi5, ladder = instrument("mhi5"), instrument("participatieladder")
     answers = {"mhi5_1": 4, "mhi5_2": 5, "mhi5_3": 4, "mhi5_4": 4, "mhi5_5": 3}
-    sheet = score(mhi5, Response(instrument_id="mhi5", instrument_version=mhi5.version, answers=answers))
+    sheet = score(
+        mhi5, Response(instrument_id="mhi5", instrument_version=mhi5.version, answers=answers)
+    )
     ladder_sheet = score(
         ladder, Response(instrument_id=ladder.id, instrument_version=ladder.version, answers={})
     )
@@ -282,10 +285,23 @@ def _roots() -> list[object]:
     ]
 
 
-def examples() -> dict[type, object]:
+def examples() -> dict[type, Any]:
     """One real instance of each attrs class reachable from :func:`_roots`, by class."""
-    found: dict[type, object] = {}
+    found: dict[type, Any] = {}
     for root in _roots():
         for obj in _walk(root):
             found.setdefault(type(obj), obj)
     return found
+
+
+# --------------------------------------------------------------------------------------------
+# Refusals
+# --------------------------------------------------------------------------------------------
+
+
+def refused(call: Callable[[], object], code: str, field: str | None) -> PiezoError:
+    """Run ``call``; it must raise a PiezoError with exactly this ``code`` and ``field``."""
+    with pytest.raises(PiezoError) as info:
+        call()
+    assert (info.value.code, info.value.field) == (code, field)
+    return info.value

@@ -106,7 +106,11 @@ def test_validate_a_broken_folder_exits_1_and_reports_json(tmp_path: Path) -> No
     assert len(data["quarantined"]) == 1
     status, text = run("validate", str(tmp_path))
     assert status == 1
-    assert "events:1 [type]" in text
+    assert "fout events:1 [type]" in text  # Dutch is the default
+    assert "een cel heeft een waarde die niet past bij haar kolom" in text
+    status, text = run("validate", str(tmp_path), "--lang", "en")
+    assert "error events:1 [type]" in text
+    assert "not a valid event type" in text
 
 
 def test_report_on_the_builtin_cohort_and_on_a_folder(

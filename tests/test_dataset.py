@@ -181,6 +181,23 @@ def test_corrupted_tables_give_exactly_the_expected_rows() -> None:
     assert ok_2.measurements[0].response.answers == {"taal_spreken": "B1"}
 
 
+def test_the_summary_reads_in_dutch_by_default_and_in_english_on_request() -> None:
+    report = validate(_corrupted())
+    nl = report.summary(problems=2)
+    assert nl.splitlines()[0] == (
+        "7 deelnemers: 2 ingelezen, 5 in quarantaine; 6 fouten, 1 waarschuwingen"
+    )
+    assert "date_backwards (1): een gebeurtenis is eerder gedateerd dan de gebeurtenis ervoor" in nl
+    assert "fout participants:7 [participant_id] ok-1 duplicate_participant:" in nl
+    assert "... en nog 5 (alle problemen met --json)" in nl
+    en = report.summary(lang="en")
+    assert en.splitlines()[0] == "7 participants: 2 loaded, 5 quarantined; 6 errors, 1 warnings"
+    assert "date_backwards (1): an event is dated before the event before it" in en
+    with pytest.raises(FieldError) as info:
+        report.summary(lang="fr")  # type: ignore[arg-type]
+    assert (info.value.code, info.value.field) == ("unknown_language", "lang")
+
+
 def test_every_participant_is_loaded_or_quarantined_never_dropped() -> None:
     report = validate(_corrupted())
     loaded = report.loaded + len(report.quarantined)
@@ -201,7 +218,8 @@ def test_messages_never_echo_cell_values() -> None:
     report = validate(tables)
     assert len(report.problems) >= 6
     assert canary not in report.to_json()
-    assert canary not in report.summary()
+    for lang in ("nl", "en"):
+        assert canary not in report.summary(lang=lang, problems=100)
 
 
 def test_missing_tables_columns_and_unknown_columns() -> None:
@@ -368,8 +386,9 @@ def test_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_table_that_is_not_rows_is_refused() -> None:
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as info:
         load({"participants": "p-1,1980"})
+    assert (info.value.code, info.value.field) == ("wrong_type", "source")
 
 
 def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:

@@ -139,9 +139,12 @@ def test_no_code_is_written_as_a_bare_string_in_the_library() -> None:
     offenders = []
     for path in sorted(SRC.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.keyword) and node.arg == "code":
-                if isinstance(node.value, ast.Constant):
-                    offenders.append(f"{path.name}:{node.value.lineno}")
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "code"
+                and isinstance(node.value, ast.Constant)
+            ):
+                offenders.append(f"{path.name}:{node.value.lineno}")
     assert offenders == []
 
 
@@ -149,8 +152,10 @@ def test_every_code_has_an_area_and_a_meaning_in_both_languages() -> None:
     assert len(Code) > 80
     for code in Code:
         assert isinstance(code.area, CodeArea)
-        assert code.nl.strip() and code.en.strip(), code
-        assert code.meaning() == code.nl and code.meaning(lang="en") == code.en
+        assert code.nl.strip(), code
+        assert code.en.strip(), code
+        assert code.meaning() == code.nl
+        assert code.meaning(lang="en") == code.en
     # one code, one meaning: no value is registered twice
     assert len({c.value for c in Code}) == len(Code) == len(Code.__members__)
     assert set(codes()) == set(Code)
@@ -168,7 +173,8 @@ def test_an_unregistered_code_is_refused_on_an_issue() -> None:
 
 def test_the_docs_list_every_error_and_every_code_from_the_registry() -> None:
     spec = importlib.util.spec_from_file_location("docs_conf", SRC.parents[1] / "docs" / "conf.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
     text = conf.codes_markdown()

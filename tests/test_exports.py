@@ -4,7 +4,6 @@ are exactly its ``__all__``, old names warn, and each module's ``__all__`` resol
 from __future__ import annotations
 
 import importlib
-import inspect
 import types
 import warnings
 
@@ -105,10 +104,10 @@ def test_renamed_functions_and_codes_warn_but_work() -> None:
         with pytest.warns(DeprecationWarning, match="piezomethod.errors.Code"):
             assert getattr(module, old) is piezomethod.Code
     with pytest.warns(DeprecationWarning, match="AnswerCode"):
-        assert outcomes.Code is outcomes.AnswerCode  # type: ignore[attr-defined]
+        assert outcomes.Code is outcomes.AnswerCode
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(AttributeError):
-            _ = phases.NoSuchName  # type: ignore[attr-defined]
+            _ = phases.NoSuchName
         with pytest.raises(AttributeError):
-            _ = piezomethod.no_such_name  # type: ignore[attr-defined]
+            _ = piezomethod.no_such_name

@@ -83,9 +83,12 @@ def test_a_response_exports_as_a_valid_questionnaire_response(version: FhirVersi
 
 def test_a_bad_response_or_version_is_refused() -> None:
     ins = instrument("mhi5")
-    with pytest.raises(ScoringError):
+    with pytest.raises(ScoringError) as info:
         questionnaire_response(
             ins, Response(instrument_id="mhi5", instrument_version="1.0", answers={"mhi5_1": 9})
         )
-    with pytest.raises(FieldError):
+    assert info.value.code == "invalid_response"
+    assert [p.path for p in info.value.problems] == ["$.answers.mhi5_1"]
+    with pytest.raises(FieldError) as field_info:
         questionnaire(ins, version="STU3")  # type: ignore[arg-type]
+    assert (field_info.value.code, field_info.value.field) == ("unknown_value", "version")

@@ -9,7 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from piezomethod.catalogues import mechanism_framework
-from piezomethod.errors import FieldError
+from piezomethod.errors import FieldError, SerializationError
 from piezomethod.mechanisms import (
     DECISION_RULES,
     Assessment,
@@ -101,9 +101,10 @@ def test_every_check_names_a_rule_and_every_rule_is_used() -> None:
 
 def test_a_framework_with_duplicates_or_unknown_rules_is_refused() -> None:
     wire = to_json(FW).replace('"check": "top3_agreed"', '"check": "raden"')
-    with pytest.raises(Exception) as info:  # noqa: PT011 - refused as a SerializationError
+    with pytest.raises(SerializationError) as info:
         from_json(type(FW), wire)
-    assert "unknown decision rules: raden" in str(info.value.problems)  # type: ignore[attr-defined]
+    assert info.value.code == "invalid_data"
+    assert "unknown decision rules: raden" in str(info.value.problems)
 
 
 # --- assessments and coverage --------------------------------------------------------------
@@ -139,8 +140,9 @@ def test_check_assessment_reports_every_problem() -> None:
         (3, "wrong_phase"),
         (4, "wrong_level"),
     ]
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as info:
         coverage(a, framework=FW)
+    assert (info.value.code, info.value.field) == ("answered_twice", "answers")
 
 
 def test_coverage_scores_gaps_and_unanswered() -> None:
@@ -277,8 +279,9 @@ def test_evaluate_in_phase_2_finds_the_missing_transition_measurement() -> None:
 
 
 def test_evaluate_needs_an_enrolment() -> None:
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as info:
         evaluate(_record(), as_of=D(2019, 1, 1), framework=FW)
+    assert (info.value.code, info.value.field) == ("not_enrolled", "as_of")
 
 
 # --- printable checklists --------------------------------------------------------------------

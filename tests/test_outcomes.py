@@ -41,9 +41,9 @@ from piezomethod.phases import (
     Exit,
     ExitDestination,
     Phase,
-    PhaseChange,
     Trajectory,
 )
+from tests.builders import trajectory
 
 D = datetime.date
 
@@ -91,8 +91,9 @@ def test_mhi5_item_order_and_answer_codes_follow_cbs() -> None:
 def test_mhi5_missing_item_gives_no_score_by_default() -> None:
     result = score(instrument("mhi5"), mhi5(4, 5, 2, 4, 0)).scale("mhi5")
     assert (result.value, result.status, result.answered, result.required) == (None, ScoreStatus.TOO_FEW_ANSWERS, 4, 5)  # fmt: skip
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as info:
         result.band("cbs")
+    assert (info.value.code, info.value.field) == ("no_band", "interpretation_id")
 
 
 @pytest.mark.parametrize(
@@ -242,6 +243,7 @@ def test_scoring_errors_list_every_problem_and_never_the_answer() -> None:
     )
     with pytest.raises(ScoringError) as info:
         score(ins, bad)
+    assert info.value.code == "invalid_response"
     paths = [p.path for p in info.value.problems]
     assert paths == [
         "$.instrument_version",
@@ -255,13 +257,15 @@ def test_scoring_errors_list_every_problem_and_never_the_answer() -> None:
 def test_a_response_to_another_instrument_is_refused() -> None:
     with pytest.raises(ScoringError) as info:
         score(instrument("cbs-geluk"), mhi5(4, 5, 2, 4, 3))
+    assert info.value.code == "invalid_response"
     assert info.value.problems[0].path == "$.instrument_id"
 
 
 @pytest.mark.parametrize("answers", [{"x": True}, {"x": 1.5}, {1: 2}, ["x"]])
 def test_response_answers_must_be_codes(answers: Any) -> None:
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as info:
         Response(instrument_id="x", instrument_version="1", answers=answers)
+    assert (info.value.code, info.value.field) == ("wrong_type", "answers")
 
 
 def test_responses_are_immutable_values() -> None:
@@ -288,12 +292,14 @@ def test_change_between_two_sheets() -> None:
     assert (worse.difference, worse.improved) == (-8, False)
     (unknown,) = change(before, missing, instrument=ins)
     assert (unknown.difference, unknown.improved) == (None, None)
-    with pytest.raises(ScoringError):
+    with pytest.raises(ScoringError) as info:
         change(
             before,
             score(instrument("cbs-geluk"), respond(instrument("cbs-geluk"), {"geluk": 5})),
             instrument=ins,
         )
+    assert info.value.code == "instrument_mismatch"
+    assert [p.path for p in info.value.problems] == ["$.after"]
 
 
 # --- instrument rules ----------------------------------------------------------------------
@@ -368,7 +374,11 @@ def test_every_instrument_problem_is_reported_at_once() -> None:
             response_scales=(YES_NO, YES_NO),
             scales=(Scale(id="s", label=T, items=(ScaleItem(item="zz"),)),),
         )
-    assert len(info.value.problems) == 2
+    assert info.value.code == "invalid_instrument"
+    assert [p.path for p in info.value.problems] == [
+        "$.response_scales",
+        "$.scales[0].items[0].item",
+    ]
 
 
 def test_an_option_without_a_value_counts_as_unanswered_in_a_scale() -> None:
@@ -382,15 +392,8 @@ def test_an_option_without_a_value_counts_as_unanswered_in_a_scale() -> None:
 
 
 def _trajectory() -> Trajectory:
-    return Trajectory.from_events(
-        "p-1",
-        [
-            Enrolment(date=D(2020, 1, 6), phase=Phase(1)),
-            PhaseChange(date=D(2020, 10, 5), to_phase=Phase(2)),
-            Exit(date=D(2021, 1, 31), destination=ExitDestination.PAID_WORK),
-            Enrolment(date=D(2022, 3, 1), phase=Phase(2)),
-        ],
-    )
+    steps = ((D(2020, 1, 6), 1), (D(2020, 10, 5), 2), (D(2021, 1, 31), "paid_work"))
+    return trajectory("p-1", *steps, (D(2022, 3, 1), 2))
 
 
 def test_schedule_lists_every_due_moment_with_calendar_month_follow_up() -> None:
@@ -411,8 +414,9 @@ def test_schedule_ignores_events_after_as_of_and_takes_custom_windows() -> None:
     assert [d.moment.value for d in due] == ["entry", "transition", "exit", "follow_up"]
     assert due[1].window_end == D(2020, 10, 12)
     assert due[3].due == D(2021, 7, 31)
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as info:
         MeasurementWindows(entry_after=-1)
+    assert (info.value.code, info.value.field) == ("invalid_count", "entry_after")
 
 
 def _measurement(moment: MeasurementMoment, day: datetime.date, pid: str = "p-1") -> Measurement:

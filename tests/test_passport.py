@@ -26,15 +26,11 @@ from piezomethod.passport import (
     validate_passport,
 )
 from piezomethod.phases import (
-    Enrolment,
-    Event,
-    Exit,
-    ExitDestination,
     Phase,
-    PhaseChange,
     Trajectory,
 )
 from piezomethod.serialization import to_dict
+from tests.builders import trajectory
 
 D = datetime.date
 CAT = skill_catalogue()
@@ -114,6 +110,7 @@ def test_a_catalogue_with_duplicates_or_orphans_is_refused() -> None:
             categories=[SkillCategory(id="a", label=t)],
             skills=[Skill(id="s", category="a", label=t), Skill(id="s", category="b", label=t)],
         )
+    assert (info.value.code, info.value.field) == ("invalid_catalogue", "skills")
     assert "ids used twice: s" in str(info.value)
     assert "unknown categories: b" in str(info.value)
 
@@ -231,26 +228,30 @@ def test_placements_fail_fast(kw: dict[str, Any], code: str, field: str) -> None
     assert (info.value.code, info.value.field) == (code, field)
 
 
-@pytest.mark.parametrize("rank", [0, 4, "1", True])
-def test_talent_ranks_are_1_to_3(rank: Any) -> None:
-    with pytest.raises(FieldError):
+@pytest.mark.parametrize(
+    ("rank", "code"),
+    [(0, "invalid_rank"), (4, "invalid_rank"), ("1", "wrong_type"), (True, "wrong_type")],
+)
+def test_talent_ranks_are_1_to_3(rank: Any, code: str) -> None:
+    with pytest.raises(FieldError) as info:
         Talent(name="koken", rank=rank)
+    assert (info.value.code, info.value.field) == (code, "rank")
 
 
 # --- whole-passport validation ---------------------------------------------------------------
 
 
 def _trajectory() -> Trajectory:
-    events: list[Event] = [
-        Enrolment(date=D(2020, 1, 6), phase=Phase(1)),
-        PhaseChange(date=D(2020, 11, 2), to_phase=Phase(2)),
-        PhaseChange(date=D(2021, 2, 1), to_phase=Phase(1)),
-        PhaseChange(date=D(2021, 9, 1), to_phase=Phase(3)),
-        Exit(date=D(2022, 3, 1), destination=ExitDestination.HEALTH),
-        Enrolment(date=D(2023, 1, 9), phase=Phase(3)),
-        Exit(date=D(2023, 12, 1), destination=ExitDestination.PAID_WORK),
-    ]
-    return Trajectory.from_events("p-1", events)
+    return trajectory(
+        "p-1",
+        (D(2020, 1, 6), 1),
+        (D(2020, 11, 2), 2),
+        (D(2021, 2, 1), 1),
+        (D(2021, 9, 1), 3),
+        (D(2022, 3, 1), "health"),
+        (D(2023, 1, 9), 3),
+        (D(2023, 12, 1), "paid_work"),
+    )
 
 
 def test_milestones_are_forward_moves_re_entries_good_exits_and_achieved_goals() -> None:

@@ -166,6 +166,7 @@ def test_error_messages_do_not_echo_free_text() -> None:
     secret = "Fatima woont op de Dorpsstraat 12"
     with pytest.raises(FieldError) as info:
         Exit(date=D(2020, 1, 1), destination=secret)
+    assert (info.value.code, info.value.field) == ("unknown_value", "destination")
     assert secret not in str(info.value)
 
 
@@ -195,10 +196,12 @@ def test_classify_move(
 
 
 def test_classify_refuses_non_moves() -> None:
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as info:
         classify_move(Phase(2), Phase(2))
-    with pytest.raises(FieldError):
+    assert (info.value.code, info.value.field) == ("same_phase", "to_phase")
+    with pytest.raises(FieldError) as info:
         classify_move(None, None)
+    assert (info.value.code, info.value.field) == ("not_a_move", "to_phase")
 
 
 # --- policies ------------------------------------------------------------------------------
@@ -225,22 +228,24 @@ def test_from_kinds_builds_the_moves_table() -> None:
 def test_policy_refuses_a_move_to_the_same_phase() -> None:
     with pytest.raises(PolicyError) as info:
         TransitionPolicy(name="odd", moves=[(1, 1)])
-    assert info.value.code == "same_phase"
+    assert (info.value.code, info.value.field) == ("same_phase", "moves")
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "code", "field"),
     [
-        {"name": ""},
-        {"name": "x", "reasons_required": ["sometimes"]},
-        {"name": "x", "entry_phases": "01"},
-        {"name": "x", "moves": [(1, 2, 3)]},
-        {"name": "x", "severity": "fatal"},
+        ({"name": ""}, "blank_text", "name"),
+        ({"name": "x", "reasons_required": ["sometimes"]}, "unknown_value", "reasons_required"),
+        ({"name": "x", "entry_phases": "01"}, "wrong_type", "entry_phases"),
+        ({"name": "x", "exit_phases": [9]}, "unknown_phase", "exit_phases"),
+        ({"name": "x", "moves": [(1, 2, 3)]}, "wrong_type", "moves"),
+        ({"name": "x", "severity": "fatal"}, "unknown_value", "severity"),
     ],
 )
-def test_malformed_policies_are_refused(kwargs: dict[str, Any]) -> None:
-    with pytest.raises(FieldError):
+def test_malformed_policies_are_refused(kwargs: dict[str, Any], code: str, field: str) -> None:
+    with pytest.raises(FieldError) as info:
         TransitionPolicy(**kwargs)
+    assert (info.value.code, info.value.field) == (code, field)
 
 
 def test_mermaid_diagram_shows_allowed_moves_and_reason_marks() -> None:
@@ -417,17 +422,21 @@ def test_constructor_checks_the_structural_rules() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "error"),
+    ("kwargs", "error", "field"),
     [
-        ({"participant_id": ""}, FieldError),
-        ({"participant_id": 12}, FieldTypeError),
-        ({"participant_id": "p", "events": "enrol"}, FieldTypeError),
-        ({"participant_id": "p", "events": {"a": 1}}, FieldTypeError),
+        ({"participant_id": ""}, FieldError, "participant_id"),
+        ({"participant_id": 12}, FieldTypeError, "participant_id"),
+        ({"participant_id": "p", "events": "enrol"}, FieldTypeError, "events"),
+        ({"participant_id": "p", "events": {"a": 1}}, FieldTypeError, "events"),
+        ({"participant_id": "p", "events": ["enrol"]}, FieldTypeError, "events"),
     ],
 )
-def test_constructor_checks_types(kwargs: dict[str, Any], error: type[Exception]) -> None:
-    with pytest.raises(error):
+def test_constructor_checks_types(
+    kwargs: dict[str, Any], error: type[FieldError], field: str
+) -> None:
+    with pytest.raises(error) as info:
         Trajectory(**kwargs)
+    assert info.value.field == field
 
 
 def _worked_example() -> Trajectory:
@@ -498,7 +507,34 @@ def test_phase_on_and_time_in_phase_of_the_worked_example() -> None:
 
 def test_queries_refuse_datetimes() -> None:
     t = _worked_example()
-    with pytest.raises(FieldTypeError):
+    with pytest.raises(FieldTypeError) as info:
         t.phase_on(datetime.datetime(2020, 1, 1))
-    with pytest.raises(FieldTypeError):
+    assert (info.value.code, info.value.field) == ("invalid_date", "day")
+    with pytest.raises(FieldTypeError) as info:
         t.time_in_phase(Phase(1), as_of="2020-01-01")  # type: ignore[arg-type]
+    assert (info.value.code, info.value.field) == ("invalid_date", "as_of")
+
+
+# --- construction without re-checking ------------------------------------------------------
+
+
+def test_a_checked_history_is_built_with_every_field_set() -> None:
+    built = Trajectory.from_events("p-1", [enrol(0, 1), change(30, 2), leave(60)])
+    assert built == Trajectory(participant_id="p-1", events=built.events)
+    assert attrs.asdict(built, recurse=False) == {
+        "participant_id": "p-1",
+        "events": built.events,
+    }
+
+
+def test_a_field_added_later_cannot_be_left_unset() -> None:
+    # the trusted constructor walks attrs.fields: a subclass's new field without a value is a
+    # loud KeyError, not an object missing an attribute
+    @attrs.frozen(kw_only=True)
+    class Tagged(Trajectory):
+        tag: str = "none"
+
+    with pytest.raises(KeyError, match="tag"):
+        Tagged.from_events("p-1", [enrol(0, 1)])
+    with pytest.raises(TypeError, match="not fields"):
+        Trajectory._trusted(participant_id="p-1", events=(), extra=1)

@@ -8,105 +8,26 @@ from typing import Any
 import pytest
 
 from piezomethod.catalogues import skill_catalogue
-from piezomethod.consent import Consent
 from piezomethod.errors import FieldError, SerializationError
-from piezomethod.outcomes import Measurement, MeasurementMoment, Response
 from piezomethod.passport import (
-    DevelopmentGoal,
-    DevelopmentPassport,
-    Evidence,
     GoalStatus,
-    Placement,
-    Talent,
 )
-from piezomethod.phases import Enrolment, Exit, PhaseChange, Trajectory, TransitionPolicy
+from piezomethod.phases import Enrolment, PhaseChange, Trajectory, TransitionPolicy
 from piezomethod.records import (
-    Gender,
     Participant,
     ParticipantRecord,
     pseudonymise,
     validate_record,
 )
 from piezomethod.serialization import from_dict, from_json, to_dict, to_json
+from tests.builders import rich_record
 
 D = datetime.date
 KEY = b"research key 2026, kept apart"
 
 
 def _record(pid: str = "p-1") -> ParticipantRecord:
-    trajectory = Trajectory.from_events(
-        pid,
-        [
-            Enrolment(date=D(2021, 1, 4), phase=1, referrer="wijkteam Noord"),
-            PhaseChange(date=D(2021, 11, 1), to_phase=3, reason="sprong na gesprek"),
-            Exit(date=D(2022, 6, 1), destination="paid_work", reason="baan bij de bakker"),
-        ],
-    )
-    goal = (
-        DevelopmentGoal(
-            id="g1", skill_id="op_tijd_komen", phase=1, set_on=D(2021, 2, 1), note="privé"
-        )
-        .advance(GoalStatus.IN_PROGRESS, on=D(2021, 2, 2))
-        .advance(
-            GoalStatus.ACHIEVED,
-            on=D(2021, 5, 1),
-            evidence=[
-                Evidence(
-                    kind="observation",
-                    confirmed_by="coach",
-                    confirmed_on=D(2021, 5, 1),
-                    description="privé",
-                )
-            ],
-        )
-    )
-    return ParticipantRecord(
-        participant=Participant(
-            id=pid,
-            birth_year=1979,
-            gender=Gender.WOMAN,
-            statushouder=True,
-            municipality="Zoetermeer",
-            referrer="huisarts",
-            attributes={"notitie": "woont bij zus", "kinderen": 3},
-        ),
-        trajectory=trajectory,
-        measurements=[
-            Measurement(
-                participant_id=pid,
-                moment=MeasurementMoment.ENTRY,
-                date=D(2021, 1, 10),
-                response=Response(
-                    instrument_id="cbs-geluk", instrument_version="1.0", answers={"geluk": 5}
-                ),
-            )
-        ],
-        passport=DevelopmentPassport(
-            participant_id=pid,
-            wishes=["kok worden"],
-            talents=[Talent(name="bakken", rank=1, skill_id="koken")],
-            goals=[goal],
-            placements=[
-                Placement(
-                    id="pl",
-                    kind="activity",
-                    organisation="Buurthuis",
-                    phase=1,
-                    start=D(2021, 1, 11),
-                    tasks=["taart bakken"],
-                )
-            ],
-        ),
-        consents=[
-            Consent(
-                participant_id=pid,
-                recipient="employer",
-                purposes={"sollicitatie"},
-                categories={"passport"},
-                given_on=D(2022, 1, 1),
-            )
-        ],
-    )
+    return rich_record(pid)
 
 
 def test_a_record_round_trips_through_json() -> None:
@@ -162,6 +83,7 @@ def test_record_wire_errors_name_their_path() -> None:
     wire["passport"]["goals"][0]["status"] = "klaar"
     with pytest.raises(SerializationError) as info:
         from_dict(ParticipantRecord, wire)
+    assert info.value.code == "invalid_data"
     assert [p.path for p in info.value.problems] == [
         "$.participant.birth_year",
         "$.passport.goals[0].status",

@@ -52,10 +52,26 @@ def test_suppression_hides_small_counts_and_rounds_the_headline() -> None:
 
 def test_bad_options_are_refused() -> None:
     cohort = synthetic_cohort(n=5, seed=0)
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as info:
         report_html(cohort, lang="de", charts=False)  # type: ignore[arg-type]
-    with pytest.raises(FieldError):
+    assert (info.value.code, info.value.field) == ("unknown_language", "lang")
+    with pytest.raises(FieldError) as info:
         report_html(cohort, suppress=0, charts=False)
+    assert (info.value.code, info.value.field) == ("invalid_threshold", "suppress")
+
+
+def test_the_data_check_speaks_dutch_by_default(tmp_path: Path) -> None:
+    write_tables(synthetic_cohort(n=20, seed=2), tmp_path)
+    events = tmp_path / "events.csv"
+    lines = events.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",enrolment,", ",aanmelding,")
+    events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dataset = load(tmp_path)
+    nl = report_html(dataset.cohort, report=dataset.report, charts=False)
+    assert "Controle van de gegevens" in nl
+    assert "invalid_value: een cel heeft een waarde die niet past bij haar kolom" in nl
+    en = report_html(dataset.cohort, report=dataset.report, lang="en", charts=False)
+    assert "invalid_value: a cell holds a value that does not fit its column" in en
 
 
 def test_progress_is_reported_and_the_file_written(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from piezomethod.errors import SchemaVersionError, SerializationError
+from piezomethod.errors import FieldTypeError, SchemaVersionError, SerializationError
 from piezomethod.phases import (
     Enrolment,
     Exit,
@@ -90,6 +90,7 @@ def _wire(**events_0: Any) -> dict[str, Any]:
 def test_strict_input_names_the_path(data: dict[str, Any], path: str, message: str) -> None:
     with pytest.raises(SerializationError) as info:
         from_dict(Trajectory, data)
+    assert info.value.code == "invalid_data"
     assert [(p.path, p.message) for p in info.value.problems] == [(path, message)]
 
 
@@ -121,6 +122,7 @@ def test_a_newer_schema_version_fails_clearly() -> None:
 def test_the_wrong_event_type_for_the_class_is_refused() -> None:
     with pytest.raises(SerializationError) as info:
         from_dict(Exit, to_dict(PhaseChange(date=D(2020, 1, 1), to_phase=Phase(1))))
+    assert info.value.code == "invalid_data"
     assert info.value.problems[0].path == "$.type"
 
 
@@ -141,9 +143,12 @@ def test_bad_json_text_is_refused(text: str | bytes) -> None:
 
 
 def test_unsupported_types_are_refused() -> None:
-    with pytest.raises(SerializationError):
+    with pytest.raises(SerializationError) as info:
         to_dict({"not": "a library object"})
-    with pytest.raises(SerializationError):
+    assert (info.value.code, info.value.field) == ("unsupported_type", "obj")
+    with pytest.raises(SerializationError) as info:
         from_dict(dict, {"schema_version": 1})
-    with pytest.raises(SerializationError):
+    assert (info.value.code, info.value.field) == ("unsupported_type", "cls")
+    with pytest.raises(FieldTypeError) as type_info:
         from_json(Trajectory, 42)  # type: ignore[arg-type]
+    assert (type_info.value.code, type_info.value.field) == ("wrong_type", "text")

@@ -103,7 +103,10 @@ def test_parameters_change_the_cohort() -> None:
     assert {r.trajectory.episodes()[0].entry_phase for r in cohort.records} == {Phase(0)}
 
 
-@pytest.mark.parametrize("n", [-1, 1.5, True])
-def test_bad_sizes_are_refused(n: object) -> None:
-    with pytest.raises(FieldError):
+@pytest.mark.parametrize(
+    ("n", "code"), [(-1, "invalid_count"), (1.5, "wrong_type"), (True, "wrong_type")]
+)
+def test_bad_sizes_are_refused(n: object, code: str) -> None:
+    with pytest.raises(FieldError) as info:
         synthetic_cohort(n=n, seed=0)  # type: ignore[arg-type]
+    assert (info.value.code, info.value.field) == (code, "n")

@@ -47,6 +47,7 @@ from piezomethod._checks import as_tuple, checked, fields, frozen_mapping, to_en
 from piezomethod._checks import optional_frozen_mapping as _optional_mapping
 from piezomethod._compat import deprecated_names
 from piezomethod._i18n import Labelled, Text
+
 # the registry of codes; ``Code`` here was, and for one more release is, the answer-code alias
 from piezomethod.errors import Code as ErrorCode
 from piezomethod.errors import FieldError, InstrumentError, Problem, ScoringError
@@ -675,7 +676,9 @@ class ScoreSheet:
         found = next((s for s in self.scales if s.scale_id == scale_id), None)
         if found is None:
             raise FieldError(
-                "no scale with that id on this sheet", code=ErrorCode.UNKNOWN_SCALE, field="scale_id"
+                "no scale with that id on this sheet",
+                code=ErrorCode.UNKNOWN_SCALE,
+                field="scale_id",
             )
         return found
 
@@ -836,7 +839,9 @@ def change(
         if (sheet.instrument_id, sheet.instrument_version) != (instrument.id, instrument.version)
     ]
     if problems:
-        raise ScoringError(_summary(problems), problems=problems, code=ErrorCode.INSTRUMENT_MISMATCH)
+        raise ScoringError(
+            _summary(problems), problems=problems, code=ErrorCode.INSTRUMENT_MISMATCH
+        )
     changes = []
     for scale in instrument.scales:
         a, b = before.scale(scale.id).exact, after.scale(scale.id).exact

@@ -504,8 +504,6 @@ def from_json(cls: type[T], text: str | bytes) -> T:
     Refuses text that is not JSON, has ``NaN``/``Infinity``, repeats a key in one object, or
     holds a number too long to read; a leading byte-order mark is allowed.
     """
-    if not isinstance(text, str | bytes):
-        raise SerializationError("from_json takes str or bytes", code=Code.WRONG_TYPE, field="text")
     error_cls = InstrumentError if cls is Instrument else SerializationError
     if isinstance(text, str):
         text = text.removeprefix("\ufeff")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from piezomethod.errors import PiezoError
@@ -73,6 +73,9 @@ def test_a_wrong_typed_argument_is_refused_naming_it(
     parameter: tuple[str, Callable[..., Any], str], wrong: Any
 ) -> None:
     qualified, function, name = parameter
+    annotation = str(inspect.signature(function).parameters[name].annotation)
+    # validate_events takes anything and reports each item that is not an event as an issue
+    assume(not (isinstance(wrong, list | frozenset) and annotation == "Iterable[object]"))
     with pytest.raises(PiezoError) as info:
         function(**{name: wrong})
     assert info.value.field == name, qualified

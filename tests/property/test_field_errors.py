@@ -16,10 +16,7 @@ from tests.builders import examples, public_attrs_classes
 EXAMPLES = examples()
 CLASSES = public_attrs_classes()
 PAIRS = [
-    (cls, field.alias or field.name)
-    for cls in CLASSES
-    for field in attrs.fields(cls)
-    if field.init
+    (cls, field.alias or field.name) for cls in CLASSES for field in attrs.fields(cls) if field.init
 ]
 
 
@@ -53,7 +50,9 @@ WRONG: st.SearchStrategy[Any] = st.one_of(
 
 
 @given(pair=st.sampled_from(PAIRS), wrong=WRONG)
-def test_a_wrong_typed_value_is_refused_naming_its_field(pair: tuple[type, str], wrong: Any) -> None:
+def test_a_wrong_typed_value_is_refused_naming_its_field(
+    pair: tuple[type, str], wrong: Any
+) -> None:
     cls, name = pair
     with pytest.raises(PiezoError) as info:
         attrs.evolve(EXAMPLES[cls], **{name: wrong})

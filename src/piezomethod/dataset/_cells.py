@@ -97,7 +97,7 @@ def _code_parser(values: Mapping[str, Any], what: str) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
         found = values.get(text.lower())
         if found is None:
-            raise BadCellError(Code.INVALID_VALUE, f"not a {what}: use {allowed}")
+            raise BadCellError(Code.INVALID_VALUE, f"not a valid {what}: use {allowed}")
         return found
 
     return parse
