@@ -380,7 +380,9 @@ def as_tuple(values: Iterable[Any], field: str = "value") -> tuple[Any, ...]:
 def texts(values: Iterable[str], field: str = "value") -> tuple[str, ...]:
     """A sequence of non-blank strings, as a tuple."""
     found = as_tuple(values, field)
-    if not all(isinstance(v, str) and v.strip() for v in found):
+    if not all(isinstance(v, str) for v in found):
+        raise FieldTypeError(f"{field} must hold strings", code=Code.WRONG_TYPE, field=field)
+    if not all(v.strip() for v in found):
         raise FieldError(
             f"every text in {field} must be a non-blank string", code=Code.BLANK_TEXT, field=field
         )

@@ -1,7 +1,8 @@
 """Consent-based sharing: consent records, the portfolio, the disclosure log, pseudonyms.
 
-The tracking system "facilitates collaboration of several organisations around the participant —
-always with the participant's own consent" (Booijink, Movisie 2017/18). Here consent is data:
+The tracking system facilitates collaboration of several organisations around the participant,
+always with the participant's own consent (Movisie 2017/18 (Booijink), "Een jaarlijkse
+bijdrage", "Uiteraard altijd met toestemming van de deelnemer zelf"). Here consent is data:
 who may receive what, for which purpose, from when, until it expires or is withdrawn. A
 :func:`portfolio` is built only under a valid consent, holds only what may be shown (achieved
 skills with structured evidence, and placements — never health answers, never free text), and

@@ -1,8 +1,9 @@
 """The six working mechanisms of the method as checkable checklists.
 
 The research found six working mechanisms — what makes the method work — each a context →
-mechanism → outcome statement, and saw that "attention for all mechanisms comes back
-consistently in every phase" (Movisie 2019, research summary, "Werkzame mechanismen"). This
+mechanism → outcome statement, and saw that attention for all mechanisms comes back
+consistently in every phase (Movisie 2019, "Werkzame mechanismen", "komt aandacht voor alle
+werkzame mechanismen consequent in elk van de fasen terug"). This
 module turns them into checklist items per phase and level (a participant's guidance, or a
 location), plus the organisation's preconditions and implementation steps as a checklist of the
 same form; answers them in an :class:`Assessment`; scores :func:`coverage` per mechanism; and

@@ -1,7 +1,8 @@
 """Questionnaire instruments as data, exact scoring, measurement moments and the schedule.
 
 The method measures development with a questionnaire the coach takes **at entry, at every phase
-transition, at exit and 3 months after exit** (Movisie 2019, research summary, "Onderzoeksopzet").
+transition, at exit and 3 months after exit** (Movisie 2019, "Onderzoeksopzet", "Bij de
+instroom, bij elke fase overgang, bij de uitstroom en bij 3 maanden na de uitstroom").
 This module holds:
 
 * the instrument model — items, response scales, scales with recoding, aggregation, a linear
@@ -107,7 +108,8 @@ def _summary(problems: Sequence[Problem]) -> str:
 
 
 class OutcomeDomain(enum.StrEnum):
-    """The four outcome domains of the method's effect measurement (Movisie 2019)."""
+    """The four outcome domains of the method's effect measurement (Movisie 2019, "De
+    effectiviteit van de PiëzoMethodiek", "arbeidsparticipatie en opleiding")."""
 
     WORK_EDUCATION = "work_education"
     """a. arbeidsparticipatie en opleiding."""
@@ -865,7 +867,8 @@ def change(
 
 
 class MeasurementMoment(Labelled):
-    """When the questionnaire is taken (Movisie 2019: in-, door-, uitstroom and follow-up)."""
+    """When the questionnaire is taken: entry, each transition, exit and follow-up (Movisie 2019,
+    "Onderzoeksopzet", "bij 3 maanden na de uitstroom")."""
 
     ENTRY = "entry"
     TRANSITION = "transition"

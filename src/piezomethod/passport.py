@@ -3,8 +3,9 @@
 The research's strongest recommendation is to make development explicit: agree a top 3 of
 talents, set explicit development goals (*ontwikkeldoelen*), hold a development conversation at
 each phase transition and celebrate it (*piketpaaltjes*), and build a portfolio of acquired
-employee skills that partner organisations and employers can see (Movisie 2019, research
-summary, "Verbeterkansen"). This module holds that passport as data.
+employee skills that partner organisations and employers can see (Movisie 2019,
+"Verbeterkansen", "een top 3 aan talenten", "(piketpaaltjes)", "een portfolio opgebouwd
+worden"). This module holds that passport as data.
 
 Single objects (a talent, a goal, a placement, a piece of evidence) fail fast when built. A
 whole passport is checked by :func:`validate_passport`, which returns every problem as an

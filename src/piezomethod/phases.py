@@ -2,8 +2,8 @@
 
 The method has five phases, from first activation at home (phase 0) to education or a job
 (phase 4). Participants can enter and leave in any phase, skip phases, step back, and re-enter
-after they left; in practice every possible transition occurs (Movisie 2019, research summary,
-section "De PiëzoMethodiek"). So this module does not forbid moves between phases: it
+after they left; in practice every possible transition occurs (Movisie 2019, "De PiëzoMethodiek
+en haar deelnemers", "alle mogelijke fase-overgangen voorkomen"). So this module does not forbid moves between phases: it
 *classifies* them (:class:`MoveKind`) and lets a :class:`TransitionPolicy` demand things, such
 as a recorded reason, for some kinds of move. What is always invalid is structural: a phase
 change while not enrolled, a "change" to the phase one is already in, dates that go backwards.
@@ -98,7 +98,8 @@ __all__ = [
 
 
 class Setting(enum.StrEnum):
-    """Where a phase mainly takes place (Movisie 2019, section "De PiëzoMethodiek")."""
+    """Where a phase mainly takes place (Movisie 2019, "De PiëzoMethodiek en haar deelnemers",
+    "binnen het PiëzoCentrum"; the sources do not say where phase 0 takes place)."""
 
     HOME = "home"
     """At home and in the neighbourhood: outreach, including a home visit (*huisbezoek*)."""
@@ -115,7 +116,8 @@ class PhaseInfo:
     """What the sources say about one phase, plus a display colour.
 
     ``colour`` is display metadata only. The method speaks of "5 fasen in 5 aantrekkelijke
-    kleuren" (Booijink, Movisie 2017/18), but no source names the colours, so the defaults
+    kleuren" (Movisie 2017/18 (Booijink), "Maatschappelijk actief met de PiëzoMethodiek"), but
+    no source names the colours, so the defaults
     (:data:`DEFAULT_COLOURS`) are this library's choice and can be overridden with
     :func:`phase_table`. Nothing in the library depends on them.
     """
@@ -198,8 +200,9 @@ DEFAULT_COLOURS: Mapping[Phase, str] = {
 """Default display colours per phase: this library's choice, overridable, never load-bearing."""
 
 _SOURCE = (
-    "Movisie (2019), research summary on the PiëzoMethodiek, section 'De PiëzoMethodiek'; "
-    "M. Booijink, 'Maatschappelijk actief met de PiëzoMethodiek' (Movisie, 2017/18)"
+    'Movisie 2019, "De PiëzoMethodiek en haar deelnemers", "De PiëzoMethodiek bestaat uit vijf '
+    'fases"; Movisie 2017/18 (Booijink), "Maatschappelijk actief met de PiëzoMethodiek", "De '
+    'PiëzoMethodiek bestaat uit vijf fases"'
 )
 
 _PHASE_INFO: dict[Phase, PhaseInfo] = {
@@ -389,7 +392,8 @@ Event: TypeAlias = Enrolment | PhaseChange | Exit
 
 
 class MoveKind(Labelled):
-    """The kinds of move the method distinguishes (Movisie 2019, "De PiëzoMethodiek")."""
+    """The kinds of move the method distinguishes (Movisie 2019, "De PiëzoMethodiek en haar
+    deelnemers", "in iedere fase kunnen in- en uitstromen")."""
 
     ENTRY = "entry"
     """First enrolment (*instroom*), in any phase."""
@@ -532,7 +536,8 @@ class TransitionPolicy:
         """The method as the sources describe it: entry and exit in any phase, every move
         between two different phases allowed and classified, no reason demanded.
 
-        "Alle mogelijke fase-overgangen komen voor" (Movisie 2019).
+        Movisie 2019, "De PiëzoMethodiek en haar deelnemers", "alle mogelijke fase-overgangen
+        voorkomen".
         """
         return cls._METHODIEK
 

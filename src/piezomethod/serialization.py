@@ -155,6 +155,19 @@ _TOP_LEVEL: Final = (
 _MIGRATIONS: Final[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
 
 
+# What structuring can raise on bad input: cattrs' exception groups, the library's own errors
+# (from validators and converters), and the builtins that cattrs and the hooks raise on a value
+# of the wrong shape. Anything else is a bug and is left to surface as itself.
+_STRUCTURE_ERRORS = (
+    BaseValidationError,
+    PiezoError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+)
+
+
 class _InvalidValueError(ValueError):
     """A structure hook refused a value; ``reason`` is safe to show (it holds no input)."""
 
@@ -348,7 +361,7 @@ def _collection_hook(tp: Any, converter: cattrs.Converter) -> Callable[[object, 
         for index, item in enumerate(value):
             try:
                 items.append(item_hook(item, item_type))
-            except Exception as exc:  # collected and reported with the item's path
+            except _STRUCTURE_ERRORS as exc:  # collected and reported with the item's path
                 exc.__notes__ = [*getattr(exc, "__notes__", []), _index_note(index, item_type)]
                 errors.append(exc)
         if errors:
@@ -488,7 +501,7 @@ def from_dict(cls: type[T], data: object) -> T:
     target: Any = Event if cls in _TAG_OF else cls
     try:
         result = _converter.structure(body, target)
-    except Exception as exc:  # every failure inside becomes one SerializationError
+    except _STRUCTURE_ERRORS as exc:  # every refusal inside becomes one SerializationError
         raise _refuse(_problems(exc, "$"), error_cls=error_cls) from None
     if not isinstance(result, cls):
         expected, found = _TAG_OF.get(cls), _TAG_OF.get(type(result))

@@ -57,4 +57,4 @@ def test_a_wrong_typed_value_is_refused_naming_its_field(
     with pytest.raises(PiezoError) as info:
         attrs.evolve(EXAMPLES[cls], **{name: wrong})
     assert info.value.field == name
-    assert info.value.code in ("wrong_type", "invalid_date", "unknown_value", "blank_text")
+    assert info.value.code in ("wrong_type", "invalid_date", "unknown_value", "unknown_language")
