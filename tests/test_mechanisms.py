@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -38,8 +39,22 @@ D = datetime.date
 FW = mechanism_framework()
 
 
+CITATION = re.compile(
+    r"^(Movisie 2019|Movisie 2017/18 \(Booijink\)|Vakkundig aan het werk \(programme brochure, 2018\))"
+    r', "[^"]+"(, "[^"]+")*'
+)
+
+
+def test_every_item_cites_publication_heading_and_searchable_words() -> None:
+    for group in FW.groups():
+        for item in (group, *group.items):
+            assert CITATION.match(item.source), item.id
+            assert len(re.findall(r'"[^"]+"', item.source)) >= 2, item.id  # heading + words
+
+
 def test_the_six_mechanisms_in_the_sources_order() -> None:
-    # Source: Movisie (2019), research summary, "Werkzame mechanismen": six mechanisms.
+    # Source: Movisie 2019, "Werkzame mechanismen", "Het gaat om zes werkzame mechanismen"
+    # (001:575-580).
     assert [m.name.nl for m in FW.mechanisms] == [
         "Het PiëzoCentrum als veilige thuishaven",
         "Integrale begeleiding",
@@ -52,7 +67,7 @@ def test_the_six_mechanisms_in_the_sources_order() -> None:
         assert m.context.nl
         assert m.mechanism.en
         assert m.outcome.nl
-        assert "Movisie (2019)" in m.source
+        assert m.source.startswith('Movisie 2019, "Werkzame mechanismen", "')
 
 
 def test_the_organisation_checklist_has_preconditions_and_implementation() -> None:

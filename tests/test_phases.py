@@ -78,7 +78,7 @@ def test_phase_metadata_follows_the_sources(number: int, name_nl: str, setting: 
     assert info.setting is setting
     assert info.name(lang="en") == info.name_en
     assert info.goal(lang="nl") == info.goal_nl
-    assert "Movisie (2019)" in info.source
+    assert info.source.startswith('Movisie 2019, "De PiëzoMethodiek en haar deelnemers", "')
 
 
 def test_there_are_exactly_five_phases_numbered_0_to_4() -> None:
