@@ -5,8 +5,9 @@ The method has five phases, from first activation at home (phase 0) to education
 after they left; in practice every possible transition occurs (Movisie 2019, "De PiëzoMethodiek
 en haar deelnemers", "alle mogelijke fase-overgangen voorkomen"). So this module does not
 forbid moves between phases: it *classifies* them (:class:`MoveKind`) and lets a
-:class:`TransitionPolicy` demand things, such as a recorded reason, for some kinds of move. What is always invalid is structural: a phase
-change while not enrolled, a "change" to the phase one is already in, dates that go backwards.
+:class:`TransitionPolicy` demand things, such as a recorded reason, for some kinds of move.
+What is always invalid is structural: a phase change while not enrolled, a "change" to the
+phase one is already in, dates that go backwards.
 
 A participant's history is an immutable :class:`Trajectory` of events
 (:class:`Enrolment`, :class:`PhaseChange`, :class:`Exit`):
