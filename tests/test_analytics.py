@@ -317,3 +317,17 @@ def test_every_result_has_a_frame(small: Cohort) -> None:
     assert len(subgroups(cohort, "gender").to_frame()) == 2
     assert len(outcome_development(cohort).to_frame()) == 4
     assert "rate" in response_rates(cohort).to_frame().columns
+
+
+def test_each_call_computes_its_own_stays_and_shares_nothing(small: Cohort) -> None:
+    # once a module-level cache keyed by id(cohort) handed the same mutable lists to every call
+    from piezomethod import analytics
+
+    first = analytics._record_spells(small)
+    first.clear()
+    assert analytics._record_spells(small) != []
+    assert analytics._record_spells(small) is not analytics._record_spells(small)
+    # what is kept is kept on the immutable trajectory, as a tuple
+    stays = small.records[0].trajectory.stays()
+    assert isinstance(stays, tuple)
+    assert small.records[0].trajectory.stays() is stays

@@ -152,3 +152,19 @@ def test_instruments_lists_the_builtins() -> None:
     assert status == 0
     assert "mhi5" in text
     assert "reconstruction" in text
+
+
+def test_a_file_it_cannot_write_says_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", encoding="utf-8")
+    for argv in (
+        ("report", "-n", "5", "-o", str(blocked / "r.html")),
+        ("synth", "-n", "5", "-o", str(blocked / "out")),
+        ("schema", "-o", str(blocked / "schemas")),
+    ):
+        assert run(*argv)[0] == 2
+        err = capsys.readouterr().err
+        assert "cannot write" in err
+        assert "cannot read" not in err
