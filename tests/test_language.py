@@ -90,15 +90,20 @@ def test_text_get_takes_the_language_as_a_keyword() -> None:
         assert title.get("en") == title.en
 
 
-def _labelled() -> list[type[_i18n.Labelled]]:
-    found: list[type[_i18n.Labelled]] = []
+def _public_enums() -> list[type[enum.Enum]]:
+    """Every enum named in a public module's ``__all__``, once."""
+    found: list[type[enum.Enum]] = []
     for name in PUBLIC_MODULES:
         module = importlib.import_module(f"piezomethod.{name}")
         for export in module.__all__:
             obj = getattr(module, export)
-            if isinstance(obj, type) and issubclass(obj, _i18n.Labelled) and obj not in found:
+            if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj not in found:
                 found.append(obj)
     return found
+
+
+def _labelled() -> list[type[_i18n.Labelled]]:
+    return [cls for cls in _public_enums() if issubclass(cls, _i18n.Labelled)]
 
 
 @pytest.mark.parametrize("cls", _labelled(), ids=lambda c: c.__name__)
@@ -115,18 +120,7 @@ def test_the_label_tables_hold_no_more_than_the_enums() -> None:
     assert _i18n.labelled_tables() == {c.__name__ for c in _labelled()}
 
 
-def _string_enums() -> list[type[enum.Enum]]:
-    found: list[type[enum.Enum]] = []
-    for name in PUBLIC_MODULES:
-        module = importlib.import_module(f"piezomethod.{name}")
-        for export in module.__all__:
-            obj = getattr(module, export)
-            if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj not in found:
-                found.append(obj)
-    return found
-
-
-@pytest.mark.parametrize("cls", _string_enums(), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", _public_enums(), ids=lambda c: c.__name__)
 def test_no_enum_has_an_alias(cls: type[enum.Enum]) -> None:
     # iterating an enum skips aliases; __members__ does not, so this can fail
     assert len(cls.__members__) == len(list(cls))
