@@ -131,7 +131,9 @@ def _members(tp: Any) -> _Checker:
     codes = {p.code for p in real}
     code = codes.pop() if len(codes) == 1 else Code.WRONG_TYPE
     types = real[0].types if len(real) == 1 and not optional else None
-    return _Checker(test, description, code, iterable=any(p.iterable for p in parts), types=types)
+    error = real[0].error if len(real) == 1 else FieldTypeError
+    iterable = any(p.iterable for p in parts)
+    return _Checker(test, description, code, error, iterable=iterable, types=types)
 
 
 def _items(container: type | tuple[type, ...], item: _Checker, what: str) -> _Checker:
