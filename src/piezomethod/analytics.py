@@ -47,7 +47,7 @@ from piezomethod.outcomes import (
     MeasurementWindows,
     Response,
     ScoreStatus,
-    compliance,
+    _statuses,
     score,
 )
 from piezomethod.phases import Enrolment, Exit, MoveKind, Phase
@@ -903,14 +903,10 @@ def response_rates(
     :func:`~piezomethod.outcomes.compliance` for each participant as of ``cohort.as_of``
     (only measurements of ``instrument_id`` count; None: any)."""
     counts = {m: dict.fromkeys(MeasurementStatus, 0) for m in MeasurementMoment}
+    as_of = cohort.as_of
     for record in cohort.records:
-        report = compliance(
-            record.trajectory,
-            record.measurements,
-            as_of=cohort.as_of,
-            windows=windows,
-            instrument_id=instrument_id,
-        )
-        for status in report.moments:
-            counts[status.due.moment][status.status] += 1
+        # the matching of outcomes.compliance, without building its report objects
+        found, _ = _statuses(record.trajectory, record.measurements, as_of, windows, instrument_id)
+        for due, status, _measurement in found:
+            counts[due.moment][status] += 1
     return ResponseRates(instrument_id=instrument_id, counts=counts)

@@ -39,7 +39,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -962,22 +962,32 @@ def schedule(
     >>> [(d.moment.value, d.due.isoformat()) for d in schedule(t, as_of=date(2021, 2, 1))]
     [('entry', '2020-01-06'), ('exit', '2021-01-31'), ('follow_up', '2021-04-30')]
     """
+    return tuple(DueMeasurement(**d._asdict()) for d in _due(trajectory, as_of, windows))
+
+
+class _Due(NamedTuple):
+    """A due measurement as a plain tuple: what :class:`DueMeasurement` holds."""
+
+    moment: MeasurementMoment
+    event_index: int
+    phase: Phase
+    due: datetime.date
+    window_start: datetime.date
+    window_end: datetime.date
+
+
+def _due(
+    trajectory: Trajectory, as_of: datetime.date, windows: MeasurementWindows | None
+) -> list[_Due]:
+    """The one implementation of the schedule (see :func:`schedule`), as plain tuples."""
     w = windows or _DEFAULT_WINDOWS
-    due: list[DueMeasurement] = []
+    due: list[_Due] = []
     phase: Phase | None = None
 
     def add(moment: MeasurementMoment, index: int, at: Phase, day: datetime.date) -> None:
         before, after = w.window(moment)
-        due.append(
-            DueMeasurement(
-                moment=moment,
-                event_index=index,
-                phase=at,
-                due=day,
-                window_start=day - datetime.timedelta(days=before),
-                window_end=day + datetime.timedelta(days=after),
-            )
-        )
+        start, end = day - datetime.timedelta(days=before), day + datetime.timedelta(days=after)
+        due.append(_Due(moment, index, at, day, start, end))
 
     for index, event in enumerate(trajectory.events):
         if event.date > as_of:
@@ -993,7 +1003,8 @@ def schedule(
             add(MeasurementMoment.EXIT, index, phase, event.date)
             follow_up = event.date + relativedelta(months=w.follow_up_months)
             add(MeasurementMoment.FOLLOW_UP, index, phase, follow_up)
-    return tuple(sorted(due, key=lambda d: d.due))
+    due.sort(key=lambda d: d.due)
+    return due
 
 
 class MeasurementStatus(Labelled):
@@ -1058,7 +1069,28 @@ def compliance(
     this participant (and of ``instrument_id``, if given) taken on or before ``as_of`` count.
     Adding a measurement never lowers the response rate.
     """
-    due = schedule(trajectory, as_of=as_of, windows=windows)
+    found, unmatched = _statuses(trajectory, measurements, as_of, windows, instrument_id)
+    return ComplianceReport(
+        participant_id=trajectory.participant_id,
+        as_of=as_of,
+        moments=tuple(
+            MomentStatus(due=DueMeasurement(**d._asdict()), status=status, measurement=m)
+            for d, status, m in found
+        ),
+        unmatched=unmatched,
+    )
+
+
+def _statuses(
+    trajectory: Trajectory,
+    measurements: Iterable[Measurement],
+    as_of: datetime.date,
+    windows: MeasurementWindows | None,
+    instrument_id: str | None,
+) -> tuple[list[tuple[_Due, MeasurementStatus, Measurement | None]], tuple[Measurement, ...]]:
+    """The one implementation of the matching (see :func:`compliance`), as plain tuples: per
+    due moment its status and the measurement that satisfied it, and the unmatched ones."""
+    due = _due(trajectory, as_of, windows)
     mine = sorted(
         (
             m
@@ -1070,7 +1102,7 @@ def compliance(
         key=lambda m: m.date,
     )
     used: set[int] = set()
-    statuses: list[MomentStatus] = []
+    statuses: list[tuple[_Due, MeasurementStatus, Measurement | None]] = []
     for moment in MeasurementMoment:
         same = [d for d in due if d.moment is moment]
         for k, d in enumerate(same):
@@ -1088,20 +1120,15 @@ def compliance(
             if chosen is not None:
                 used.add(chosen[0])
                 status = MeasurementStatus.DONE if on_time else MeasurementStatus.LATE
-                statuses.append(MomentStatus(due=d, status=status, measurement=chosen[1]))
+                statuses.append((d, status, chosen[1]))
             elif d.window_start > as_of:
-                statuses.append(MomentStatus(due=d, status=MeasurementStatus.NOT_YET_DUE))
+                statuses.append((d, MeasurementStatus.NOT_YET_DUE, None))
             elif d.window_end >= as_of:
-                statuses.append(MomentStatus(due=d, status=MeasurementStatus.DUE))
+                statuses.append((d, MeasurementStatus.DUE, None))
             else:
-                statuses.append(MomentStatus(due=d, status=MeasurementStatus.MISSING))
-    statuses.sort(key=lambda s: (s.due.due, s.due.event_index))
-    return ComplianceReport(
-        participant_id=trajectory.participant_id,
-        as_of=as_of,
-        moments=tuple(statuses),
-        unmatched=tuple(m for n, m in enumerate(mine) if n not in used),
-    )
+                statuses.append((d, MeasurementStatus.MISSING, None))
+    statuses.sort(key=lambda s: (s[0].due, s[0].event_index))
+    return statuses, tuple(m for n, m in enumerate(mine) if n not in used)
 
 
 __getattr__ = deprecated_names(__name__, {"Code": "piezomethod.outcomes.AnswerCode"})
