@@ -24,7 +24,7 @@ from piezomethod.analytics import (
 )
 from piezomethod.instruments import instrument
 from piezomethod.outcomes import Measurement, MeasurementMoment, MeasurementStatus, Response, score
-from piezomethod.phases import Enrolment, Exit, Phase, Trajectory
+from piezomethod.phases import Enrolment, Exit, MoveKind, Phase, Trajectory
 from piezomethod.records import Cohort, Participant, ParticipantRecord
 from piezomethod.synth import synthetic_cohort
 from tests.builders import record, refused
@@ -319,15 +319,16 @@ def test_every_result_has_a_frame(small: Cohort) -> None:
     assert "rate" in response_rates(cohort).to_frame().columns
 
 
-def test_each_call_computes_its_own_stays_and_shares_nothing(small: Cohort) -> None:
-    # once a module-level cache keyed by id(cohort) handed the same mutable lists to every call
+def test_stays_are_derived_once_and_kept_immutable(small: Cohort) -> None:
+    # once a module-level cache keyed by id(cohort) handed the same mutable lists to every
+    # call; now the immutable cohort and trajectories keep tuples
     from piezomethod import analytics
 
-    first = analytics._record_spells(small)
-    first.clear()
-    assert analytics._record_spells(small) != []
-    assert analytics._record_spells(small) is not analytics._record_spells(small)
-    # what is kept is kept on the immutable trajectory, as a tuple
+    spells = analytics._record_spells(small)
+    assert spells is analytics._record_spells(small)
+    assert isinstance(spells, tuple)
+    assert all(isinstance(mine, tuple) for mine in spells)
+    assert spells[0] == ((Phase(1), 182, MoveKind.ADVANCE), (Phase(2), 184, MoveKind.EXIT))
     stays = small.records[0].trajectory.stays()
     assert isinstance(stays, tuple)
     assert small.records[0].trajectory.stays() is stays

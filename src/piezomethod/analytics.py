@@ -528,39 +528,29 @@ def transition_matrix(cohort: Cohort) -> CountTable:
 _FORWARD = (MoveKind.ADVANCE, MoveKind.SKIP)
 LeaveCause = Literal["advance", "setback", "exit"]
 _CAUSES: tuple[str, ...] = ("advance", "setback", "exit")
+# how a stay ended, as a cause of leaving the phase (a skip is an advance)
+_CAUSE_OF: Mapping[MoveKind, str] = {k: "advance" if k in _FORWARD else str(k) for k in MoveKind}
 
 
-Spell = tuple[Phase, float, str | None]
+Spell = tuple[Phase, int, MoveKind | None]
+"""A stay up to ``as_of``: its phase, its days, and how it ended (None while still open)."""
 
 
-def _record_spells(cohort: Cohort) -> list[list[Spell]]:
-    """Per record, its stays up to ``as_of`` as (phase, months, cause or None if ongoing).
-
-    Computed afresh for each call (from each trajectory's own cached stays), so no result is
-    shared between calls."""
-    as_of = cohort.as_of
-    found: list[list[Spell]] = []
-    for record in cohort.records:
-        mine: list[Spell] = []
-        for stay in record.trajectory.stays():
-            if stay.start > as_of:
-                break
-            ended = stay.ended_by if stay.end is not None and stay.end <= as_of else None
-            end = stay.end if ended is not None else as_of
-            assert end is not None
-            cause = None
-            if ended is not None:
-                cause = "advance" if ended in _FORWARD else ended.value
-            mine.append((stay.phase, _months((end - stay.start).days), cause))
-        found.append(mine)
-    return found
+def _record_spells(cohort: Cohort) -> tuple[tuple[Spell, ...], ...]:
+    """Per record, its stays up to ``as_of``: derived once by the (immutable) cohort and kept
+    there as tuples, so no call can change what another reads."""
+    return cohort._stays_until_as_of
 
 
-def _by_phase(spells: Iterable[list[Spell]]) -> dict[Phase, list[tuple[float, str | None]]]:
+def _by_phase(
+    spells: Iterable[Iterable[Spell]],
+) -> dict[Phase, list[tuple[float, str | None]]]:
+    """Per phase, each stay as (months, cause of leaving or None while ongoing)."""
     found: dict[Phase, list[tuple[float, str | None]]] = {p: [] for p in Phase}
+    cause_of = _CAUSE_OF
     for mine in spells:
-        for phase, months, cause in mine:
-            found[phase].append((months, cause))
+        for phase, days, ended in mine:
+            found[phase].append((days / DAYS_PER_MONTH, None if ended is None else cause_of[ended]))
     return found
 
 
@@ -711,7 +701,7 @@ def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
     """The cohort broken down ``by`` age band, gender or statushouder (see
     :class:`SubgroupTable`). Groups with no participants are left out."""
     members: dict[str, list[ParticipantRecord]] = {}
-    member_spells: dict[str, list[list[Spell]]] = {}
+    member_spells: dict[str, list[tuple[Spell, ...]]] = {}
     for record, mine in zip(cohort.records, _record_spells(cohort), strict=True):
         group = _group_of(record, by)
         members.setdefault(group, []).append(record)

@@ -1018,11 +1018,26 @@ class Trajectory:
     @functools.cached_property
     def _episodes(self) -> tuple[Episode, ...]:
         episodes: list[Episode] = []
-        stays: list[Stay] = []
+        # the stays of the current episode: (phase, start, entered_by), and the ends of all
+        # but the last; each Stay is built once, when its end is known
+        open_stays: list[tuple[Phase, datetime.date, MoveKind]] = []
+        ends: list[tuple[datetime.date, MoveKind]] = []
         start: Move | None = None
-        for move in self.moves():
-            if stays and move.kind is not MoveKind.ENTRY and move.kind is not MoveKind.RE_ENTRY:
-                stays[-1] = attrs.evolve(stays[-1], end=move.date, ended_by=move.kind)
+
+        def stays(last_end: tuple[datetime.date, MoveKind] | None) -> tuple[Stay, ...]:
+            closed = [*ends, last_end]
+            return tuple(
+                Stay(
+                    phase=phase,
+                    start=begin,
+                    end=None if end is None else end[0],
+                    entered_by=entered_by,
+                    ended_by=None if end is None else end[1],
+                )
+                for (phase, begin, entered_by), end in zip(open_stays, closed, strict=True)
+            )
+
+        for move in self._moves:
             if move.kind is MoveKind.EXIT:
                 assert start is not None  # a valid history enrols before it exits
                 episodes.append(
@@ -1031,23 +1046,17 @@ class Trajectory:
                         end=move.date,
                         entered_by=start.kind,
                         destination=move.destination,
-                        stays=tuple(stays),
+                        stays=stays((move.date, move.kind)),
                     )
                 )
-                stays, start = [], None
+                open_stays, ends, start = [], [], None
                 continue
             if move.kind is MoveKind.ENTRY or move.kind is MoveKind.RE_ENTRY:
                 start = move
+            elif open_stays:
+                ends.append((move.date, move.kind))
             assert move.to_phase is not None
-            stays.append(
-                Stay(
-                    phase=move.to_phase,
-                    start=move.date,
-                    end=None,
-                    entered_by=move.kind,
-                    ended_by=None,
-                )
-            )
+            open_stays.append((move.to_phase, move.date, move.kind))
         if start is not None:
             episodes.append(
                 Episode(
@@ -1055,7 +1064,7 @@ class Trajectory:
                     end=None,
                     entered_by=start.kind,
                     destination=None,
-                    stays=tuple(stays),
+                    stays=stays(None),
                 )
             )
         return tuple(episodes)

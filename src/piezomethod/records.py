@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
@@ -36,7 +37,16 @@ from piezomethod.consent import Consent, pseudonym
 from piezomethod.errors import Code, FieldError, Issue
 from piezomethod.outcomes import Measurement
 from piezomethod.passport import DevelopmentPassport, SkillCatalogue, Talent, validate_passport
-from piezomethod.phases import Enrolment, Event, Exit, PhaseChange, Trajectory, TransitionPolicy
+from piezomethod.phases import (
+    Enrolment,
+    Event,
+    Exit,
+    MoveKind,
+    Phase,
+    PhaseChange,
+    Trajectory,
+    TransitionPolicy,
+)
 
 __all__ = [
     "AttributeValue",
@@ -185,6 +195,26 @@ class Cohort:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    @functools.cached_property
+    def _stays_until_as_of(self) -> tuple[tuple[tuple[Phase, int, MoveKind | None], ...], ...]:
+        """Per record, in order, each stay that began by ``as_of``: its phase, its days up to
+        its end or ``as_of``, and how it ended (None while still open at ``as_of``: censored).
+
+        Several analytics read this; it is derived once per cohort, which is immutable.
+        """
+        as_of = self.as_of
+        found = []
+        for record in self.records:
+            mine = []
+            for stay in record.trajectory.stays():
+                if stay.start > as_of:
+                    break
+                ended = stay.end is not None and stay.end <= as_of
+                end = stay.end if ended and stay.end is not None else as_of
+                mine.append((stay.phase, (end - stay.start).days, stay.ended_by if ended else None))
+            found.append(tuple(mine))
+        return tuple(found)
 
 
 @checked
