@@ -136,10 +136,18 @@ def _aggregation(value: Aggregation | str, field: str = "aggregation") -> Aggreg
     return to_enum(Aggregation, value, field)
 
 
-def _by_id(things: Iterable[Any], wanted: str, code: ErrorCode, message: str, field: str) -> Any:
-    """The one of ``things`` whose ``id`` is ``wanted``, or a ``FieldError``."""
+def _by_id(
+    things: Iterable[Any],
+    wanted: str,
+    code: ErrorCode,
+    message: str,
+    field: str,
+    *,
+    key: str = "id",
+) -> Any:
+    """The one of ``things`` whose ``key`` attribute is ``wanted``, or a ``FieldError``."""
     for thing in things:
-        if thing.id == wanted:
+        if getattr(thing, key) == wanted:
             return thing
     raise FieldError(message, code=code, field=field)
 
@@ -675,24 +683,23 @@ class ScoreSheet:
 
     def scale(self, scale_id: str) -> ScaleScore:
         """The score of one scale."""
-        found = next((s for s in self.scales if s.scale_id == scale_id), None)
-        if found is None:
-            raise FieldError(
-                "no scale with that id on this sheet",
-                code=ErrorCode.UNKNOWN_SCALE,
-                field="scale_id",
-            )
+        message = "no scale with that id on this sheet"
+        found: ScaleScore = _by_id(
+            self.scales, scale_id, ErrorCode.UNKNOWN_SCALE, message, "scale_id", key="scale_id"
+        )
         return found
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         """The result of one indicator."""
-        found = next((i for i in self.indicators if i.indicator_id == indicator_id), None)
-        if found is None:
-            raise FieldError(
-                "no indicator with that id on this sheet",
-                code=ErrorCode.UNKNOWN_INDICATOR,
-                field="indicator_id",
-            )
+        message = "no indicator with that id on this sheet"
+        found: IndicatorResult = _by_id(
+            self.indicators,
+            indicator_id,
+            ErrorCode.UNKNOWN_INDICATOR,
+            message,
+            "indicator_id",
+            key="indicator_id",
+        )
         return found
 
 
