@@ -268,6 +268,12 @@ def _roots() -> list[object]:
         disclosure,
         dataset.TABLES,
         broken,
+        dataset.NameMapping.from_dict(
+            {
+                "tables": {"Cliënten": "participants"},
+                "columns": {"participants": {"nr": "participant_id"}},
+            }
+        ),
         validate_events([PhaseChange(date=D(2020, 1, 1), to_phase=1)]),
         Problem(path="$", message="m"),
         phase_table(),

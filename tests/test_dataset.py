@@ -391,11 +391,13 @@ def test_a_table_that_is_not_rows_is_refused() -> None:
     assert (info.value.code, info.value.field) == ("wrong_type", "source")
 
 
-def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "participants.csv").write_bytes("participant_id\np-\xe9\n".encode("latin-1"))
+def test_a_file_that_is_neither_utf8_nor_cp1252_is_one_problem(tmp_path: Path) -> None:
+    # 0x81 is undefined in Windows-1252 and not UTF-8
+    (tmp_path / "participants.csv").write_bytes(b"participant_id\np-\x81\n")
     (tmp_path / "events.csv").write_text("participant_id,date,type\n", encoding="utf-8")
     report = validate(tmp_path)
-    assert "unreadable_table" in report.counts()
+    assert report.counts() == {"unreadable_table": 1}
+    assert report.problems[0].table == "participants"
 
 
 def test_written_tables_follow_their_schemas(tmp_path: Path) -> None:

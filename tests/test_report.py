@@ -20,12 +20,20 @@ def test_a_synthetic_cohort_is_labelled_in_both_languages() -> None:
 
 
 def test_real_data_is_not_labelled_synthetic_and_shows_the_check(tmp_path: Path) -> None:
-    write_tables(synthetic_cohort(n=40, seed=2), tmp_path)
+    # the records alone, without the cohort that says they are synthetic
+    write_tables(synthetic_cohort(n=40, seed=2).records, tmp_path)
     dataset = load(tmp_path)
     page = report_html(dataset.cohort, report=dataset.report, lang="en", charts=False)
     assert "Synthetic data" not in page
     assert "Data check" in page
     assert "No problems found." in page
+
+
+def test_tables_written_from_a_synthetic_cohort_keep_the_banner(tmp_path: Path) -> None:
+    write_tables(synthetic_cohort(n=40, seed=2), tmp_path)
+    dataset = load(tmp_path)
+    assert dataset.cohort.synthetic
+    assert "Synthetic data" in report_html(dataset.cohort, lang="en", charts=False)
 
 
 def test_the_page_fetches_nothing() -> None:

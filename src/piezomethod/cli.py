@@ -4,13 +4,20 @@
   method and under a stricter house rule: what the library does, in one screen.
 * ``piezomethod phases`` — the five phases with their goals and settings.
 * ``piezomethod policy [methodiek|strict|FILE.json] [--mermaid]`` — describe a policy.
-* ``piezomethod report [DIR] [-o report.html] [--suppress K]`` — validate a dataset folder
-  (default: the built-in synthetic cohort), compute the analytics and write one HTML report.
-* ``piezomethod validate DIR|FILE.json [--policy ...] [--json]`` — validate a dataset folder of
-  CSV tables, or one trajectory file (the :func:`~piezomethod.serialization.to_json` format);
-  exit status 1 when there are errors.
-* ``piezomethod synth [-n N] [--seed S] -o DIR`` — write a synthetic cohort as CSV tables.
-* ``piezomethod schema -o DIR`` — write the JSON Schemas of the wire format and the tables.
+* ``piezomethod report [SOURCE] [-o report.html] [--suppress K]`` — validate a dataset
+  (default: the built-in synthetic cohort), compute the analytics and write one HTML report;
+  exit status 1, and no report, when no participant could be loaded.
+* ``piezomethod validate SOURCE|FILE.json [--policy ...] [--json]`` — validate a dataset, or
+  one trajectory file (the :func:`~piezomethod.serialization.to_json` format); exit status 1
+  when there are errors.
+* ``piezomethod synth [-n N] [--seed S] -o DIR|FILE.xlsx|FILE.sqlite|URL`` — write a
+  synthetic cohort as tables.
+* ``piezomethod schema -o DIR`` — write the JSON Schemas of the wire format and the tables, and
+  the tables' Data Package descriptor.
+
+A dataset SOURCE is a folder of CSV files or workbooks, one ``.xlsx`` workbook, a SQLite file
+or a database URL (``sqlite:///data.db``, ``postgresql+psycopg://…``); ``--encoding`` names the
+CSV files' encoding and ``--mapping FILE.toml`` the organisation's own table and column names.
 * ``piezomethod instruments`` — the built-in questionnaires.
 
 All commands take ``--lang nl|en`` (Dutch is the default: it is the method's language).
@@ -25,10 +32,12 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from piezomethod._i18n import Lang
-from piezomethod.dataset import load, table_schemas, write_tables
+from piezomethod.dataset import NameMapping, load, table_schemas, write_tables
+from piezomethod.dataset._package import PACKAGE_FILE, data_package
+from piezomethod.dataset._read import is_url
 from piezomethod.errors import Issue, PiezoError
 from piezomethod.instruments import instrument, instrument_ids, instrument_schema
 from piezomethod.phases import (
@@ -61,6 +70,7 @@ _TEXT = {
         "broken": "Een geschiedenis met fouten; alle problemen tegelijk:",
         "clean": "geen problemen",
         "days": "dagen",
+        "nothing": "geen enkele deelnemer ingelezen: geen rapport geschreven",
     },
     "en": {
         "phase": "phase",
@@ -74,6 +84,7 @@ _TEXT = {
         "broken": "A history with mistakes; every problem at once:",
         "clean": "no problems",
         "days": "days",
+        "nothing": "no participant could be loaded: no report written",
     },
 }
 
@@ -189,10 +200,22 @@ def _validate(out: TextIO, path: str, policy: TransitionPolicy, as_json: bool, l
     return 1 if errors else 0
 
 
+def _is_record_file(path: str) -> bool:
+    """True for a trajectory JSON file (everything else is a dataset source)."""
+    return not is_url(path) and Path(path).suffix.lower() == ".json"
+
+
+def _load(args: argparse.Namespace, policy: TransitionPolicy) -> Any:
+    mapping = NameMapping.read(args.mapping) if args.mapping else None
+    source = args.source
+    _progress(f"loading {source if not is_url(source) else source.partition('://')[0]}")
+    return load(source, policy=policy, encoding=args.encoding, mapping=mapping, progress=_progress)
+
+
 def _validate_dataset(
-    out: TextIO, folder: str, policy: TransitionPolicy, as_json: bool, lang: Lang
+    out: TextIO, args: argparse.Namespace, policy: TransitionPolicy, as_json: bool, lang: Lang
 ) -> int:
-    report = load(folder, policy=policy).report
+    report = _load(args, policy).report
     if as_json:
         out.write(report.to_json() + "\n")
     else:
@@ -211,13 +234,17 @@ def _progress(word: str) -> None:
 def _report(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     policy = _load_policy(args.policy)
     report = None
-    if args.dir is None:
+    if args.source is None:
         _progress(f"synthetic cohort n={args.n} seed={args.seed}")
         cohort = synthetic_cohort(n=args.n, seed=args.seed)
     else:
-        _progress(f"loading {args.dir}")
-        dataset = load(args.dir, policy=policy)
+        dataset = _load(args, policy)
         cohort, report = dataset.cohort, dataset.report
+        if report.loaded == 0:
+            # an empty report would look like a result: say what was wrong instead
+            sys.stderr.write(report.summary(lang=lang, problems=_SHOWN) + "\n")
+            sys.stderr.write(f"piezomethod: {_TEXT[lang]['nothing']}\n")
+            return 1
     with _writing(args.output):
         path = write_report(
             args.output,
@@ -233,10 +260,13 @@ def _report(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
 
 def _synth(args: argparse.Namespace, out: TextIO) -> int:
     cohort = synthetic_cohort(n=args.n, seed=args.seed)
+    about = {"generator": "piezomethod.synth.synthetic_cohort", "n": args.n, "seed": args.seed}
     with _writing(args.output):
-        paths = write_tables(cohort, args.output)
+        paths = write_tables(cohort, args.output, provenance=about)
     for path in paths:
         out.write(f"{path}\n")
+    if not paths:
+        out.write(f"{args.output.partition('://')[0]}\n")
     return 0
 
 
@@ -247,8 +277,10 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     schemas["instrument"] = instrument_schema()
     with _writing(folder):
         folder.mkdir(parents=True, exist_ok=True)
-    for name, schema in sorted(schemas.items()):
-        path = folder / f"{name}.schema.json"
+    documents = {f"{name}.schema.json": schema for name, schema in sorted(schemas.items())}
+    documents[PACKAGE_FILE] = data_package()
+    for name, schema in documents.items():
+        path = folder / name
         with _writing(path):
             text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
             path.write_text(text, encoding="utf-8")
@@ -264,6 +296,9 @@ def _instruments(out: TextIO, lang: Lang) -> int:
     return 0
 
 
+_SOURCE_HELP = "a folder of CSV files or workbooks, an .xlsx workbook, a .sqlite file or a URL"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="piezomethod", description="The PiëzoMethodiek as code and data."
@@ -277,23 +312,30 @@ def _parser() -> argparse.ArgumentParser:
     pol = sub.add_parser("policy", help="describe a transition policy", parents=[lang])
     pol.add_argument("policy", nargs="?", default="methodiek", help="methodiek, strict or a file")
     pol.add_argument("--mermaid", action="store_true", help="print a Mermaid state diagram")
+    reading = argparse.ArgumentParser(add_help=False)
+    reading.add_argument("--encoding", default=None, help="the CSV files' encoding")
+    reading.add_argument("--mapping", default=None, help="a TOML file of table and column names")
     val = sub.add_parser(
-        "validate", help="validate a dataset folder or a trajectory JSON file", parents=[lang]
+        "validate", help="validate a dataset or a trajectory JSON file", parents=[lang, reading]
     )
-    val.add_argument("file", help="a folder of CSV tables, or a trajectory JSON file")
+    val.add_argument("source", help=_SOURCE_HELP + ", or a trajectory JSON file")
     val.add_argument("--policy", default="methodiek", help="methodiek, strict or a policy file")
     val.add_argument("--json", action="store_true", help="machine-readable output")
-    rep = sub.add_parser("report", help="write the HTML report on a dataset", parents=[lang])
-    rep.add_argument("dir", nargs="?", help="a folder of CSV tables (default: synthetic)")
+    rep = sub.add_parser(
+        "report", help="write the HTML report on a dataset", parents=[lang, reading]
+    )
+    rep.add_argument("source", nargs="?", help=_SOURCE_HELP + " (default: synthetic)")
     rep.add_argument("-o", "--output", default="report.html", help="the HTML file to write")
     rep.add_argument("--suppress", type=int, default=None, metavar="K", help="hide counts < K")
     rep.add_argument("--policy", default="methodiek", help="methodiek, strict or a policy file")
     rep.add_argument("-n", type=int, default=2000, help="size of the synthetic cohort")
     rep.add_argument("--seed", type=int, default=0, help="seed of the synthetic cohort")
-    syn = sub.add_parser("synth", help="write a synthetic cohort as CSV tables", parents=[lang])
+    syn = sub.add_parser("synth", help="write a synthetic cohort as tables", parents=[lang])
     syn.add_argument("-n", type=int, default=1000, help="participants")
     syn.add_argument("--seed", type=int, default=0)
-    syn.add_argument("-o", "--output", required=True, help="the folder to write")
+    syn.add_argument(
+        "-o", "--output", required=True, help="a folder, an .xlsx or .sqlite file, or a URL"
+    )
     sch = sub.add_parser("schema", help="write the JSON Schemas", parents=[lang])
     sch.add_argument("-o", "--output", required=True, help="the folder to write")
     sub.add_parser("instruments", help="the built-in questionnaires", parents=[lang])
@@ -318,9 +360,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return 0
         if args.command == "validate":
             policy = _load_policy(args.policy)
-            if Path(args.file).is_dir():
-                return _validate_dataset(stream, args.file, policy, args.json, lang)
-            return _validate(stream, args.file, policy, args.json, lang)
+            if _is_record_file(args.source):
+                return _validate(stream, args.source, policy, args.json, lang)
+            return _validate_dataset(stream, args, policy, args.json, lang)
         if args.command == "report":
             return _report(args, stream, lang)
         if args.command == "synth":

@@ -589,6 +589,60 @@ class Code(enum.StrEnum):
         "een tabel is niet te lezen",
         "a table cannot be read",
     )
+    DUPLICATE_TABLE = (
+        "duplicate_table",
+        _DATA,
+        "twee bestanden of bladen zijn dezelfde tabel; geen van beide wordt gelezen",
+        "two files or sheets are the same table; neither is read",
+    )
+    UNREADABLE_SOURCE = (
+        "unreadable_source",
+        _DATA,
+        "de bron is geen map, werkmap, database of gegevensbestand dat de bibliotheek leest",
+        "the source is not a folder, workbook, database or data file the library reads",
+    )
+    NEEDS_EXTRA = (
+        "needs_extra",
+        _DATA,
+        "deze bron vraagt een optioneel pakket: installeer de genoemde extra",
+        "this source needs an optional package: install the extra named",
+    )
+    GUESSED_ENCODING = (
+        "guessed_encoding",
+        _DATA,
+        "het bestand is geen UTF-8 en is als Windows-1252 gelezen",
+        "the file is not UTF-8 and was read as Windows-1252",
+    )
+    INVALID_MAPPING = (
+        "invalid_mapping",
+        _DATA,
+        "de namentabel (mapping) is niet bruikbaar",
+        "the name mapping cannot be used",
+    )
+    UNKNOWN_ENCODING = (
+        "unknown_encoding",
+        _DATA,
+        "geen tekencodering die Python kent",
+        "not a text encoding Python knows",
+    )
+    TABLE_EXISTS = (
+        "table_exists",
+        _DATA,
+        "de tabel bestaat al in de database; er wordt niets overschreven",
+        "the table already exists in the database; nothing is overwritten",
+    )
+    CELL_TOO_LONG = (
+        "cell_too_long",
+        _DATA,
+        "een cel is langer dan een spreadsheetcel kan zijn (32.767 tekens)",
+        "a cell is longer than a spreadsheet cell can be (32,767 characters)",
+    )
+    UNNAMED_COLUMN = (
+        "unnamed_column",
+        _DATA,
+        "een kolom zonder naam bevat waarden; ze worden niet gelezen",
+        "a column without a name holds values; they are not read",
+    )
     MISSING_COLUMN = (
         "missing_column",
         _DATA,

@@ -29,19 +29,23 @@ parsers every path shares), ``_loader`` (the reference loader) and ``_write``.
 
 from __future__ import annotations
 
+import codecs
 import datetime
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from piezomethod._checks import checked
 from piezomethod._compat import deprecated_names
 from piezomethod.catalogues import skill_catalogue
 from piezomethod.dataset._loader import load_tables
-from piezomethod.dataset._read import Source, open_source
+from piezomethod.dataset._names import NameMapping, as_mapping
+from piezomethod.dataset._read import Database, Source, open_source
 from piezomethod.dataset._report import DataProblem, Dataset, ValidationReport
 from piezomethod.dataset._schema import TABLES, Column, Table, table_schemas
 from piezomethod.dataset._text import read_tables
 from piezomethod.dataset._write import table_rows, to_frames, write_tables
+from piezomethod.errors import Code, FieldError
 from piezomethod.instruments import instrument as builtin_instrument
 from piezomethod.instruments import instrument_ids as builtin_instruments
 from piezomethod.outcomes import Instrument
@@ -53,7 +57,9 @@ __all__ = [
     "TABLES",
     "Column",
     "DataProblem",
+    "Database",
     "Dataset",
+    "NameMapping",
     "Source",
     "Table",
     "ValidationReport",
@@ -82,8 +88,20 @@ def load(
     catalogue: SkillCatalogue | None = None,
     as_of: datetime.date | None = None,
     name: str | None = None,
+    encoding: str | None = None,
+    mapping: NameMapping | Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Dataset:
-    """Load and validate a dataset: a folder of CSV tables or a mapping of tables.
+    """Load and validate a dataset, from wherever it is kept.
+
+    ``source`` is a folder of CSV files or workbooks (one per table), one ``.xlsx`` workbook
+    (a sheet per table), a database (a SQLAlchemy engine, a URL such as
+    ``sqlite:///data.db`` or ``postgresql+psycopg://…``, or a ``.sqlite`` file), or a mapping
+    of table name to a DataFrame (pandas, polars, pyarrow) or a list of row dicts. Tables
+    and columns may have their Dutch names (``deelnemers``, ``deelnemer_id``, …) or, with
+    ``mapping`` (a :class:`NameMapping`, its dict form, or a TOML file), the organisation's
+    own. ``encoding`` is the text encoding of CSV files (default: UTF-8, else Windows-1252
+    with a warning). ``progress`` is called with a line per table read.
 
     ``policy`` is the transition policy histories are checked against (default: the method's
     own, which allows every move); a policy with ``severity="warning"`` reports its breaches
@@ -98,20 +116,37 @@ def load(
     exist, a table that is neither a DataFrame nor a list of rows); everything wrong *in* the
     data is in the report.
     """
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise FieldError(
+                "not a text encoding Python knows (e.g. utf-8, cp1252, utf-16)",
+                code=Code.UNKNOWN_ENCODING,
+                field="encoding",
+            ) from None
+    names = as_mapping(mapping)
     known = (
         {i.id: i for i in instruments}
         if instruments is not None
         else {i: builtin_instrument(i) for i in builtin_instruments()}
     )
-    raw, problems = open_source(source)
+    opened = open_source(source, mapping=names, encoding=encoding)
     records, report = load_tables(
-        raw,
-        problems,
+        opened.tables,
+        opened.problems,
         policy=policy or TransitionPolicy.methodiek(),
         instruments=known,
         catalogue=catalogue or skill_catalogue(),
+        mapping=names,
+        progress=progress,
     )
-    cohort = Cohort(records=records, as_of=as_of or _as_of(records), name=name)
+    cohort = Cohort(
+        records=records,
+        as_of=as_of or _as_of(records),
+        name=name,
+        synthetic=opened.provenance.get("synthetic") is True,
+    )
     return Dataset(cohort=cohort, report=report)
 
 

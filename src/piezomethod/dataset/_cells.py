@@ -2,7 +2,9 @@
 
 These are the one definition of what a cell may hold; every reader and every fast path uses
 them, so no path can accept what another refuses. Dates are ISO (``2024-03-01``) or Dutch
-day-first (``1-3-2024``, ``01/03/2024``, ``1.3.2024``), never month-first.
+day-first (``1-3-2024``, ``01/03/2024``, ``1.3.2024``), never month-first; a time of
+midnight after the day (``07-01-2019 00:00``, as Excel writes a date) is allowed, any other time
+is not, so that a moment is never silently cut to its day.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class BadCellError(Exception):
 
 
 _DUTCH_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_MIDNIGHT = re.compile(r"([^\sT]+)(?:[ T]0?0:00(?::00(?:\.0+)?)?)")
 _BAD_DATE = "not a date: use YYYY-MM-DD or day-first DD-MM-YYYY"
 
 
@@ -41,6 +44,9 @@ def date_of(text: str) -> datetime.date | None:
             return datetime.date.fromisoformat(text)
         except ValueError:
             return None
+    midnight = _MIDNIGHT.fullmatch(text)
+    if midnight is not None:
+        return date_of(midnight.group(1))
     match = _DUTCH_DATE.fullmatch(text)
     if match is None:
         return None
@@ -82,6 +88,18 @@ def parse_number(text: str) -> float:
     if not math.isfinite(value):
         raise BadCellError(Code.INVALID_VALUE, "not a number")
     return value
+
+
+def same_version(text: str, known: str) -> bool:
+    """True when a version cell is ``known``, also after a spreadsheet turned it into a number
+    (``0,1`` or ``0.1`` for ``0.1``, ``1`` for ``1.0``): one instrument has one known version,
+    so a number equal to it cannot stand for another."""
+    if text == known:
+        return True
+    try:
+        return parse_number(text) == float(known)
+    except (BadCellError, ValueError):
+        return False
 
 
 def parse_bool(text: str) -> bool:

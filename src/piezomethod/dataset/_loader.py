@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -28,7 +29,10 @@ from piezomethod.dataset._cells import (
     parse_phase,
     parse_status,
     parse_type,
+    same_version,
 )
+from piezomethod.dataset._frame import cell
+from piezomethod.dataset._names import NameMapping
 from piezomethod.dataset._read import RawTable, table_problem
 from piezomethod.dataset._report import DataProblem, ValidationReport
 from piezomethod.dataset._schema import TABLES, Table
@@ -75,7 +79,6 @@ class _Collector:
     def __init__(self) -> None:
         self.problems: list[DataProblem] = []
         self.known: set[str] = set()  # ids in the participants table
-        self.bad: set[str] = set()
 
     def add(  # noqa: PLR0917 - the one place a problem record is made
         self,
@@ -98,8 +101,14 @@ class _Collector:
                 message=message,
             )
         )
-        if severity is Severity.ERROR and pid is not None and pid in self.known:
-            self.bad.add(pid)
+
+    def bad(self) -> set[str]:
+        """The participants with an error on any row (in any table, found in any order)."""
+        return {
+            p.participant_id
+            for p in self.problems
+            if p.is_error and p.participant_id is not None and p.participant_id in self.known
+        }
 
     def report(self, order: Sequence[str], loaded: set[str]) -> ValidationReport:
         """The report: problems by table and row, every id loaded or quarantined."""
@@ -173,34 +182,56 @@ class _Row:
             return MISSING
 
 
-class _Rows:
-    """One table's rows, checked for its columns first: iterates :class:`_Row` contexts."""
+MAX_CELL = 32_767
+"""The most characters a cell holds (as in a spreadsheet cell); a longer one is a problem."""
 
-    def __init__(self, table: Table, raw: RawTable, sink: _Collector) -> None:
+_GUARDED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def unguard(text: str) -> str:
+    """A cell without the ``'`` a writer put before a formula character (see
+    :func:`._write.guard`): ``'=1`` is ``=1``, ``'s-Hertogenbosch`` stays as it is."""
+    return text[1:] if _GUARDED.match(text) else text
+
+
+class _Rows:
+    """One table's rows, checked for its columns first: iterates :class:`_Row` contexts.
+
+    Column names are resolved to canonical ones (Dutch aliases, the user's mapping); blank
+    rows are skipped (but counted, so row numbers stay those of the file); a column without
+    a name is ignored, with one warning if it holds values.
+    """
+
+    def __init__(self, table: Table, raw: RawTable, sink: _Collector, mapping: NameMapping) -> None:
         self.table = table
         self.raw = raw
         self.sink = sink
-        header = [h.strip().lower() for h in raw.header]
         problems = sink.problems
         self.ok = True
-        seen: set[str] = set()
-        for name in header:
-            if name in seen:
+        self.index: dict[str, int] = {}
+        self.unnamed: list[int] = []
+        self.extra: list[str] = []
+        for position, given in enumerate(raw.header):
+            if not str(given).strip():
+                self.unnamed.append(position)
+                continue
+            name = mapping.column(table.name, given) or str(given).strip().lower()
+            if name in self.index:
                 problems.append(
                     table_problem(
                         Code.DUPLICATE_COLUMN, table.name, "a column appears twice", name[:40]
                     )
                 )
                 self.ok = False
-            seen.add(name)
+            self.index[name] = position
         for column in table.columns:
-            if column.required and column.name not in seen:
+            if column.required and column.name not in self.index:
                 problems.append(
                     table_problem(Code.MISSING_COLUMN, table.name, "a required column", column.name)
                 )
                 self.ok = False
         known = set(table.column_names)
-        self.extra = [h for h in header if h not in known and h]
+        self.extra = [h for h in self.index if h not in known]
         if table.name != "participants":
             for name in self.extra:
                 problems.append(
@@ -212,17 +243,53 @@ class _Rows:
                         Severity.WARNING,
                     )
                 )
-        self.index = {h: n for n, h in enumerate(header)}
-        self.width = len(header)
+        self.width = len(raw.header)
 
     def __iter__(self) -> Iterator[_Row]:
         if not self.ok:
             return
         names = list(self.index.items())
         width, name, sink = self.width, self.table.name, self.sink
+        typed, escaped, unnamed = self.raw.typed, self.raw.escaped, self.unnamed
+        filled = False  # an unnamed column seen holding a value
         for number, found in enumerate(self.raw.rows, start=1):
-            values = found if len(found) >= width else [*found, *([""] * (width - len(found)))]
-            yield _Row(sink, name, number, {column: values[n].strip() for column, n in names})
+            values: Sequence[str] = [cell(v) for v in found] if typed else found
+            if len(values) < width:
+                values = [*values, *([""] * (width - len(values)))]
+            if not any(values):
+                continue  # a blank line
+            cells = {column: values[n].strip() for column, n in names}
+            if not any(cells.values()):
+                continue  # values only past the named columns
+            if unnamed and not filled and any(values[n].strip() for n in unnamed):
+                filled = True
+                sink.problems.append(
+                    table_problem(
+                        Code.UNNAMED_COLUMN,
+                        name,
+                        "a column without a name holds values; give it a name or remove it",
+                        severity=Severity.WARNING,
+                    )
+                )
+            if escaped:
+                cells = {c: unguard(v) if v[:1] == "'" else v for c, v in cells.items()}
+            row = _Row(sink, name, number, cells)
+            if max(map(len, cells.values())) > MAX_CELL:
+                row.pid = cells.get("participant_id") or None
+                for column, text in cells.items():
+                    if len(text) > MAX_CELL:
+                        row.problem(
+                            Code.CELL_TOO_LONG,
+                            column,
+                            f"longer than {MAX_CELL:,} characters (the most a spreadsheet cell "
+                            "holds; often a quote that is not closed): the row is not read",
+                        )
+                if row.pid is None or len(row.pid) > MAX_CELL or name != "participants":
+                    continue
+                # the participant is still registered, so that it is quarantined
+                row.cells = {c: ("" if len(v) > MAX_CELL else v) for c, v in cells.items()}
+                row.pid = None
+            yield row
 
 
 class _Loader:
@@ -378,6 +445,8 @@ class _Loader:
                 continue
             known = self.instruments[instrument_id].version
             version = cells.get("instrument_version") or known
+            if version != known and same_version(version, known):
+                version = known  # a spreadsheet made a number of it
             if version != known:
                 row.problem(
                     Code.UNKNOWN_INSTRUMENT_VERSION,
@@ -523,7 +592,7 @@ class _Loader:
         return histories
 
     def records(self, histories: Mapping[str, tuple[Event, ...]]) -> list[ParticipantRecord]:
-        bad = self.sink.bad
+        bad = self.sink.bad()
         measurements: dict[str, list[Measurement]] = {}
         for (pid, moment, day, instrument_id, version), answers in self.responses.items():
             if pid in bad:
@@ -573,31 +642,42 @@ def load_tables(
     policy: TransitionPolicy,
     instruments: Mapping[str, Instrument],
     catalogue: SkillCatalogue,
+    mapping: NameMapping,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[list[ParticipantRecord], ValidationReport]:
-    """The records of the participants without errors, and the report on everything."""
+    """The records of the participants without errors, and the report on everything.
+
+    A table that could not be opened or read as a whole (any problem without a row that is
+    an error) would leave every record incomplete: then no participant is loaded.
+    """
     loader = _Loader(policy, instruments, catalogue)
     loader.sink.problems += problems
     records: list[ParticipantRecord] = []
     if not any(p.code is Code.MISSING_TABLE for p in problems):
-        usable: set[str] = set()
+        usable = not any(p.is_error and p.row is None for p in problems)
+        events_read = False
         for table in TABLES:
             if table.name not in raw:
                 continue
-            rows = _Rows(table, raw[table.name], loader.sink)
-            if rows.ok:
-                usable.add(table.name)
+            if progress is not None:
+                progress(f"reading {table.name}")
+            found = raw[table.name]
+            rows = _Rows(table, found, loader.sink, mapping)
+            usable = usable and rows.ok
+            events_read = events_read or (table.name == "events" and rows.ok)
             try:
                 loader.read(rows)
             except (UnicodeDecodeError, csv.Error):
-                usable.discard(table.name)
+                usable = False
                 loader.sink.problems.append(
-                    table_problem(
-                        Code.UNREADABLE_TABLE, table.name, "the file is not UTF-8 CSV text"
-                    )
+                    table_problem(Code.UNREADABLE_TABLE, table.name, found.unreadable)
                 )
-        histories = loader.check_histories(events_read="events" in usable)
-        # a table that cannot be read would leave every record incomplete: load none
-        if usable == set(raw):
+            finally:
+                close = getattr(found.rows, "close", None)
+                if close is not None:
+                    close()  # a database cursor, a file
+        histories = loader.check_histories(events_read=events_read)
+        if usable:
             records = loader.records(histories)
     report = loader.sink.report(loader.order, {r.id for r in records})
     return records, report

@@ -1,34 +1,67 @@
 """Reading a dataset source into raw tables (private): the one entry point every reader feeds.
 
-A source is a folder of text files (:mod:`._text`) or a mapping of table name to a DataFrame
-or a list of row dicts (:mod:`._frame`). Each reader turns a table into a :class:`RawTable` —
-a header and rows of cell text — and reports what it cannot read as a problem; the loader
-(:mod:`._loader`) then checks the rows against the method. A new kind of source is one new
-module here that returns raw tables.
+A source is a folder of files or a single workbook (:mod:`._text`, :mod:`._workbook`), a
+database (:mod:`._sql`), or a mapping of table name to a DataFrame or a list of row dicts
+(:mod:`._frame`). Each reader turns a table into a :class:`RawTable` — a header and rows of
+cells — and reports what it cannot read as a problem; the loader (:mod:`._loader`) then
+checks the rows against the method. Table names are resolved through :mod:`._names` (Dutch
+aliases and the user's mapping). A new kind of source is one new module here that returns raw
+tables.
 """
 
 from __future__ import annotations
 
+import abc
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import attrs
 
+from piezomethod.dataset._names import NameMapping
 from piezomethod.dataset._report import DataProblem
 from piezomethod.dataset._schema import TABLES
-from piezomethod.errors import Code, Severity
+from piezomethod.errors import Code, FieldError, Severity
 
-Source: TypeAlias = str | os.PathLike[str] | Mapping[str, Any]
-"""A folder of CSV files, or a mapping of table name to a DataFrame or a list of row dicts."""
+
+class Database(abc.ABC):  # noqa: B024 - a virtual base: SQLAlchemy's classes are its members
+    """A SQLAlchemy ``Engine`` or ``Connection`` (the core stays free of SQLAlchemy, so this
+    recognises them by their module)."""
+
+    @classmethod
+    def __subclasshook__(cls, other: type) -> bool:
+        return other.__module__.startswith("sqlalchemy.engine.") and hasattr(other, "begin")
+
+
+Source: TypeAlias = str | os.PathLike[str] | Mapping[str, Any] | Database
+"""A folder of CSV or workbook files, one ``.xlsx`` workbook, a database URL or SQLAlchemy
+engine, or a mapping of table name to a DataFrame (pandas, polars, pyarrow) or a list of row
+dicts."""
+
+SOURCE_TABLE = "source"
+"""The ``table`` of a problem with the source as a whole (no table could be told apart)."""
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+DATABASE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
 
 
 @attrs.frozen
 class RawTable:
-    """One table as read: its header and its rows of cell text (read lazily)."""
+    """One table as read: its header and its rows of cells (read lazily).
+
+    A cell is text, or a typed value from a workbook, frame or database (a date, a number, a
+    boolean, None); the loader turns it into text with :func:`._frame.cell`. ``escaped`` is
+    True for files a spreadsheet opens, where a leading ``'`` guards a formula character.
+    ``unreadable`` says what went wrong if reading fails half-way (a decoding error).
+    """
 
     header: list[str]
-    rows: Iterable[Sequence[str]]
+    rows: Iterable[Sequence[Any]]
+    escaped: bool = False
+    typed: bool = False
+    unreadable: str = "the table cannot be read"
 
 
 def table_problem(
@@ -50,17 +83,102 @@ def table_problem(
     )
 
 
-def open_source(source: Source) -> tuple[dict[str, RawTable], list[DataProblem]]:
-    """The raw tables of ``source`` and the problems found opening them (a required table
-    that is missing is one of them)."""
-    from piezomethod.dataset import _frame, _text  # noqa: PLC0415 - they build on this module
+class Opened:
+    """The raw tables found so far and the problems opening them; every reader adds here."""
 
-    problems: list[DataProblem] = []
+    def __init__(self, mapping: NameMapping, encoding: str | None) -> None:
+        self.mapping = mapping
+        self.encoding = encoding
+        self.tables: dict[str, RawTable] = {}
+        self.found: set[str] = set()  # canonical tables seen, readable or not
+        self.problems: list[DataProblem] = []
+        self.provenance: dict[str, Any] = {}  # what the source says of where the data is from
+        self._sources: dict[str, int] = {}
+
+    def table_of(self, name: str) -> str | None:
+        """The canonical table ``name`` stands for; an unknown name is a warning."""
+        table = self.mapping.table(name)
+        if table is None:
+            self.problems.append(
+                table_problem(
+                    Code.UNKNOWN_TABLE,
+                    str(name)[:40],
+                    "not a canonical table or an alias of one; it is not read",
+                    severity=Severity.WARNING,
+                )
+            )
+        return table
+
+    def claim(self, table: str) -> bool:
+        """Note that a source of ``table`` was found; False (and a problem) for a second."""
+        self.found.add(table)
+        self._sources[table] = self._sources.get(table, 0) + 1
+        if self._sources[table] == 2:
+            self.tables.pop(table, None)
+            self.problem(table, Code.DUPLICATE_TABLE, "two files or sheets hold this table")
+        return self._sources[table] == 1
+
+    def add(self, table: str, raw: RawTable) -> None:
+        if self._sources.get(table) == 1:
+            self.tables[table] = raw
+
+    def problem(
+        self, table: str, code: Code, message: str, severity: Severity = Severity.ERROR
+    ) -> None:
+        self.problems.append(table_problem(code, table, message, severity=severity))
+
+
+def extra_message(extra: str, what: str) -> str:
+    return f"{what}: install piezomethod[{extra}] to read it"
+
+
+def is_url(text: str) -> bool:
+    """True for a database URL (``sqlite:///…``, ``postgresql+psycopg://…``)."""
+    head, sep, _ = text.partition("://")
+    return bool(sep) and head.replace("+", "").replace("_", "").isalnum()
+
+
+def open_source(source: Source, *, mapping: NameMapping, encoding: str | None) -> Opened:
+    """The raw tables of ``source``, the problems found opening them (a required table that
+    is missing is one of them, unless the source as a whole could not be read), and the
+    source's provenance."""
+    # the readers build on this module
+    from piezomethod.dataset import _frame, _sql, _text, _workbook  # noqa: PLC0415
+
+    opened = Opened(mapping, encoding)
     if isinstance(source, Mapping):
-        raw = _frame.read_mapping(source, problems)
+        _frame.read_mapping(source, opened)
+    elif isinstance(source, Database):
+        _sql.read_database(source, opened)
+    elif isinstance(source, str) and is_url(source):
+        _sql.read_url(source, opened)
     else:
-        raw = _text.read_folder(source, problems)
-    for table in TABLES:
-        if table.required and table.name not in raw:
-            problems.append(table_problem(Code.MISSING_TABLE, table.name, "this table is required"))
-    return raw, problems
+        path = Path(source)
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            _text.read_folder(path, opened)
+        elif not path.is_file():
+            raise FieldError(
+                "the dataset source does not exist", code=Code.NO_SUCH_FILE, field="source"
+            )
+        elif suffix in WORKBOOK_SUFFIXES:
+            _workbook.read_workbook(path, opened)
+        elif suffix in DATABASE_SUFFIXES:
+            _sql.read_url(f"sqlite:///{path}", opened)
+        else:
+            opened.problem(SOURCE_TABLE, Code.UNREADABLE_SOURCE, _not_a_source(suffix))
+    if not any(p.table == SOURCE_TABLE and p.is_error for p in opened.problems):
+        for table in TABLES:
+            if table.required and table.name not in opened.found:
+                opened.problem(table.name, Code.MISSING_TABLE, "this table is required")
+    return opened
+
+
+def _not_a_source(suffix: str) -> str:
+    if suffix in TEXT_SUFFIXES:
+        return "one text file is one table: pass the folder that holds the tables"
+    if suffix == ".json":
+        return "a JSON file: read records with piezomethod.serialization.load"
+    if suffix in {".ods", ".xls"}:
+        return "this spreadsheet format is not read: save it as .xlsx, or as CSV files"
+    return "not a folder, an .xlsx workbook or a database file"

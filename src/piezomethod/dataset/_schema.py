@@ -41,6 +41,10 @@ class Table:
         """The column names in canonical order."""
         return tuple(c.name for c in self.columns)
 
+    def kind_of(self, name: str) -> str:
+        """The kind of column ``name`` (``text`` for a column the table does not define)."""
+        return next((c.kind for c in self.columns if c.name == name), "text")
+
 
 def _codes(cls: type[enum.StrEnum]) -> tuple[str, ...]:
     return tuple(m.value for m in cls)
@@ -50,6 +54,8 @@ PID = Column(name="participant_id", description="the participant's id", required
 EVENT_TYPES = ("enrolment", "phase_change", "exit")
 BOOLEAN = {"true": True, "false": False, "ja": True, "nee": False, "yes": True, "no": False}
 BOOLEAN |= {"1": True, "0": False, "j": True, "n": False, "y": True}
+# what Dutch Excel writes for TRUE and FALSE
+BOOLEAN |= {"waar": True, "onwaar": False}
 GENDER = {m.value: m for m in Gender} | {
     "vrouw": Gender.WOMAN,
     "v": Gender.WOMAN,
@@ -74,7 +80,9 @@ TABLES: tuple[Table, ...] = (
             ),
             Column(
                 name="statushouder",
-                description="refugee with a residence permit: true/false (ja/nee, 1/0 too)",
+                description=(
+                    "refugee with a residence permit: true/false (ja/nee, waar/onwaar, 1/0 too)"
+                ),
                 kind="boolean",
             ),
             Column(name="municipality", description="municipality"),

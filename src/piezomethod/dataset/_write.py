@@ -1,19 +1,26 @@
-"""Writing records as the canonical tables: row dicts, CSV files, DataFrames (private)."""
+"""Writing records as the canonical tables: row dicts, CSV files with their Data Package
+descriptor, an ``.xlsx`` workbook, a database, DataFrames (private)."""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import enum
+import importlib
 import io
+import json
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from piezomethod import _frames
 from piezomethod._checks import checked
+from piezomethod.dataset._package import PACKAGE_FILE, PROVENANCE_KEY, data_package
+from piezomethod.dataset._read import DATABASE_SUFFIXES, WORKBOOK_SUFFIXES, Database, is_url
 from piezomethod.dataset._schema import TABLE_BY_NAME, TABLES, Table
+from piezomethod.errors import Code, FieldError
 from piezomethod.phases import Enrolment, PhaseChange
 from piezomethod.records import Cohort, ParticipantRecord
 
@@ -122,25 +129,145 @@ def _header(table: Table, rows: Sequence[Mapping[str, str]]) -> list[str]:
     return header
 
 
-@checked
-def write_tables(
-    records: Iterable[ParticipantRecord] | Cohort, folder: str | os.PathLike[str]
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def guard(text: str) -> str:
+    """A cell as written to a file a spreadsheet opens: a ``'`` before a cell that a
+    spreadsheet would take for a formula (one starting with ``=``, ``+``, ``-``, ``@``, tab or
+    carriage return, as OWASP advises against CSV injection) — and before one that already
+    starts with ``'`` and such a character, so that the reader's
+    :func:`._loader.unguard` gives back exactly what was written."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def _provenance(
+    records: Iterable[ParticipantRecord] | Cohort, given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    found: dict[str, Any] = {"synthetic": False}
+    if isinstance(records, Cohort):
+        found = {"synthetic": records.synthetic}
+        if records.name is not None:
+            found["name"] = records.name
+    return found | dict(given or {})
+
+
+def _write_csv(
+    tables: Mapping[str, list[dict[str, str]]], base: Path, provenance: Mapping[str, Any]
 ) -> list[Path]:
-    """Write the canonical tables of ``records`` as CSV files (UTF-8, comma, ISO dates) into
-    ``folder`` (created if needed), and return their paths."""
-    base = Path(folder)
     base.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, rows in table_rows(records).items():
-        table = TABLE_BY_NAME[name]
+    headers = {}
+    for name, rows in tables.items():
+        header = headers[name] = _header(TABLE_BY_NAME[name], rows)
         path = base / f"{name}.csv"
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=_header(table, rows), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([guard(row.get(h, "")) for h in header] for row in rows)
         path.write_text(buffer.getvalue(), encoding="utf-8")
         paths.append(path)
-    return paths
+    package = base / PACKAGE_FILE
+    descriptor = data_package(headers, provenance)
+    package.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return [*paths, package]
+
+
+def _typed(kind: str, text: str) -> object:
+    """A cell's text as the typed value a workbook or database stores."""
+    if text == "":
+        return None
+    if kind == "date":
+        return datetime.date.fromisoformat(text)
+    if kind in ("integer", "phase"):
+        return int(text)
+    if kind == "boolean":
+        return text == "true"
+    if kind == "number":
+        return float(text)
+    return text
+
+
+def typed_rows(
+    name: str, header: Sequence[str], rows: Sequence[Mapping[str, str]]
+) -> Iterable[list[object]]:
+    """The rows of a table with typed cells, in ``header`` order."""
+    kinds = [TABLE_BY_NAME[name].kind_of(h) for h in header]
+    for row in rows:
+        yield [_typed(k, row.get(h, "")) for k, h in zip(kinds, header, strict=True)]
+
+
+def _write_workbook(
+    tables: Mapping[str, list[dict[str, str]]], path: Path, provenance: Mapping[str, Any]
+) -> list[Path]:
+    try:
+        openpyxl = importlib.import_module("openpyxl")
+    except ImportError:
+        raise FieldError(
+            "writing a workbook needs piezomethod[excel]", code=Code.NEEDS_EXTRA, field="target"
+        ) from None
+    cell_class = importlib.import_module("openpyxl.cell").WriteOnlyCell
+    workbook = openpyxl.Workbook(write_only=True)
+    workbook.properties.description = json.dumps({PROVENANCE_KEY: provenance})
+    for name, rows in tables.items():
+        sheet = workbook.create_sheet(name)
+        header = _header(TABLE_BY_NAME[name], rows)
+        sheet.append(header)
+        for values in typed_rows(name, header, rows):
+            cells = []
+            for value in values:
+                found = cell_class(sheet, value=value)
+                if isinstance(value, str):
+                    found.data_type = "s"  # text, never a formula, whatever it starts with
+                elif isinstance(value, datetime.date):
+                    found.number_format = "yyyy-mm-dd"
+                cells.append(found)
+            sheet.append(cells)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return [path]
+
+
+@checked
+def write_tables(
+    records: Iterable[ParticipantRecord] | Cohort,
+    target: str | os.PathLike[str] | Database,
+    *,
+    provenance: Mapping[str, Any] | None = None,
+) -> list[Path]:
+    """Write the canonical tables of ``records`` where :func:`load` reads them back.
+
+    ``target`` is a folder (CSV files: UTF-8, comma, ISO dates, and a ``datapackage.json``
+    describing them), an ``.xlsx`` file (a sheet per table, typed cells; needs ``[excel]``),
+    or a database: a ``.sqlite`` file, a URL or a SQLAlchemy engine (typed columns, in one
+    transaction, into tables that do not exist yet; needs ``[sql]``). A text cell that a
+    spreadsheet would take for a formula is written with a leading ``'`` in CSV files (the
+    reader removes it). ``provenance`` is added to what the descriptor says about where the
+    data comes from (a synthetic cohort says so by itself). Returns the paths written (for a
+    database, none).
+    """
+    tables = table_rows(records)
+    about = _provenance(records, provenance)
+    if isinstance(target, Database) or (isinstance(target, str) and is_url(target)):
+        return _write_database(tables, target, about)
+    path = Path(target)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return _write_workbook(tables, path, about)
+    if suffix in DATABASE_SUFFIXES:
+        _write_database(tables, f"sqlite:///{path}", about)
+        return [path]
+    return _write_csv(tables, path, about)
+
+
+def _write_database(
+    tables: Mapping[str, list[dict[str, str]]], target: Any, provenance: Mapping[str, Any]
+) -> list[Path]:
+    from piezomethod.dataset import _sql  # noqa: PLC0415 - it needs the [sql] extra
+
+    headers = {name: _header(TABLE_BY_NAME[name], rows) for name, rows in tables.items()}
+    _sql.write_database(tables, headers, target, provenance)
+    return []
 
 
 @checked
