@@ -1,7 +1,16 @@
-"""Test configuration: Hypothesis profiles chosen with HYPOTHESIS_PROFILE (dev, ci)."""
+"""Test configuration: Hypothesis profiles chosen with HYPOTHESIS_PROFILE (dev, ci), and the
+real servers some tests need.
+
+Tests that need a server read its address from the environment; without it they skip, and
+with ``PIEZO_REQUIRE_SERVICES=1`` (set in CI) a skip is a failure, so CI cannot pass by
+quietly testing less.
+"""
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=60, deadline=None)
@@ -13,3 +22,35 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def need_service(variable: str, what: str) -> str:
+    """The value of ``variable``; skip (or fail, in CI) without it."""
+    value = os.environ.get(variable)
+    if not value:
+        message = f"{what}: set {variable}"
+        if os.environ.get("PIEZO_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"required service missing: {message}")
+        pytest.skip(message)
+    return value
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Any]:
+    """One SQLAlchemy engine on the test PostgreSQL database for the whole session."""
+    url = need_service("PIEZO_TEST_POSTGRES_URL", "a PostgreSQL server")
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    engine = sqlalchemy.create_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def postgres(postgres_engine: Any) -> Any:
+    """The engine on an empty PostgreSQL database (the schema is reset for each test)."""
+    with postgres_engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    return postgres_engine

@@ -653,7 +653,8 @@ def load_tables(
     loader = _Loader(policy, instruments, catalogue)
     loader.sink.problems += problems
     records: list[ParticipantRecord] = []
-    if not any(p.code is Code.MISSING_TABLE for p in problems):
+    # without the participants table every other row would be about an unknown participant
+    if "participants" in raw and not any(p.code is Code.MISSING_TABLE for p in problems):
         usable = not any(p.is_error and p.row is None for p in problems)
         events_read = False
         for table in TABLES:

@@ -92,11 +92,14 @@ def encoding_of(path: Path, given: str | None) -> tuple[str | None, str | None]:
     return None, "the file is neither UTF-8 nor Windows-1252 text: pass its encoding (--encoding)"
 
 
-def _sniff(header: str) -> type[csv.Dialect] | csv.Dialect:
+def _delimiter(header: str) -> str:
+    """The separator of a header line: ``,``, ``;`` or tab. Only the separator is sniffed —
+    quoting stays Excel's (``""`` inside quotes is one ``"``), which a header without quotes
+    cannot show."""
     try:
-        return csv.Sniffer().sniff(header, delimiters=",;\t")
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
     except csv.Error:
-        return csv.excel
+        return ","
 
 
 def _csv_rows(path: Path, encoding: str) -> Iterator[list[str]]:
@@ -104,11 +107,9 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[list[str]]:
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
     with path.open(encoding=encoding, newline="") as handle:
-        dialect = _sniff(handle.readline())
+        delimiter = _delimiter(handle.readline())
         handle.seek(0)
-        if encoding == "utf-16":  # seek(0) makes the decoder read the byte-order mark again
-            handle.read(0)
-        yield from csv.reader(handle, dialect)
+        yield from csv.reader(handle, csv.excel, delimiter=delimiter)
 
 
 def read_csv(path: Path, table: str, opened: Opened) -> None:

@@ -45,7 +45,8 @@ def _sheet(worksheet: Any) -> RawTable:
     rows = worksheet.iter_rows(values_only=True)
     header = [("" if v is None else str(v)) for v in next(rows, ())]
     body = list(rows)  # read now: the workbook is closed before the loader runs
-    return RawTable(header, body, escaped=True, typed=True)
+    # not ``escaped``: a workbook stores text as text, so no cell needs a formula guard
+    return RawTable(header, body, typed=True)
 
 
 def _provenance(workbook: Any) -> dict[str, Any]:
