@@ -1,8 +1,9 @@
 """Sphinx configuration for the piezomethod documentation.
 
-The list of errors and codes on the "Errors and codes" page is generated here from the
-library's own registry (:class:`piezomethod.errors.Code`) when the build starts, so it can
-never go stale.
+The list of errors and codes on the "Errors and codes" page, and the table of table and column
+names on "Bring your own data", are generated here from the library's own registry
+(:class:`piezomethod.errors.Code`) and alias tables when the build starts, so they can never go
+stale.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
 
+from piezomethod.dataset._names import alias_rows
 from piezomethod.errors import CodeArea, PiezoError, codes
 
 project = "piezomethod"
@@ -41,6 +43,7 @@ html_title = "piezomethod"
 language = "en"
 
 GENERATED = Path(__file__).parent / "_generated" / "codes.md"
+NAMES = Path(__file__).parent / "_generated" / "names.md"
 
 
 def _error_classes() -> list[type]:
@@ -81,9 +84,22 @@ def codes_markdown() -> str:
     return "\n".join(lines)
 
 
+def names_markdown() -> str:
+    """Every table and column: its canonical (English) name and its Dutch names, as Markdown."""
+    lines = ["| table | column (canonical) | Dutch names also read |", "|---|---|---|"]
+    for table, column, aliases in alias_rows():
+        shown = ", ".join(f"`{a}`" for a in aliases.split(", ") if a) or "—"
+        if column:
+            lines.append(f"| | `{column}` | {shown} |")
+        else:
+            lines.append(f"| **`{table}`** | *(the table)* | {shown} |")
+    return "\n".join(lines)
+
+
 def _write_codes(_app: Any) -> None:
     GENERATED.parent.mkdir(exist_ok=True)
     GENERATED.write_text(codes_markdown() + "\n", encoding="utf-8")
+    NAMES.write_text(names_markdown() + "\n", encoding="utf-8")
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -168,3 +168,85 @@ def test_a_file_it_cannot_write_says_cannot_write(
         err = capsys.readouterr().err
         assert "cannot write" in err
         assert "cannot read" not in err
+
+
+# -- any source at the door --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["cohort.xlsx", "cohort.sqlite", "folder"])
+def test_synth_then_validate_each_kind_of_source(tmp_path: Path, target: str) -> None:
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("sqlalchemy")
+    path = str(tmp_path / target)
+    assert run("synth", "-n", "12", "--seed", "3", "-o", path)[0] == 0
+    status, text = run("--lang", "en", "validate", path, "--json")
+    assert status == 0
+    assert json.loads(text)["loaded"] == 12
+
+
+def test_validate_a_database_url(tmp_path: Path) -> None:
+    pytest.importorskip("sqlalchemy")
+    run("synth", "-n", "5", "-o", str(tmp_path / "c.db"))
+    status, text = run("validate", f"sqlite:///{tmp_path / 'c.db'}", "--json")
+    assert (status, json.loads(text)["loaded"]) == (0, 5)
+
+
+def test_validate_with_an_encoding_and_a_mapping(tmp_path: Path) -> None:
+    data = tmp_path / "export"
+    data.mkdir()
+    (data / "clienten.csv").write_bytes("nr;gemeente\nc-1;Súdwest-Fryslân\n".encode("cp1252"))
+    (data / "stappen.csv").write_bytes(b"nr;datum;soort;fase\nc-1;1-2-2021;enrolment;1\n")
+    mapping = tmp_path / "namen.toml"
+    mapping.write_text(
+        '[tables]\nclienten = "participants"\nstappen = "events"\n'
+        '[columns.participants]\nnr = "participant_id"\n[columns.events]\nnr = "participant_id"\n',
+        encoding="utf-8",
+    )
+    args = ["validate", str(data), "--mapping", str(mapping), "--json"]
+    status, text = run(*args)
+    assert (status, json.loads(text)["counts"]) == (0, {"guessed_encoding": 1})
+    status, text = run(*args, "--encoding", "cp1252")
+    assert (status, json.loads(text)["counts"]) == (0, {})
+
+
+def test_report_on_a_source_with_no_loadable_participant_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "participants.csv").write_bytes(b"participant_id\n\x81\n")
+    (tmp_path / "events.csv").write_text("participant_id,date,type\n", encoding="utf-8")
+    output = tmp_path / "r.html"
+    assert run("--lang", "en", "report", str(tmp_path), "-o", str(output))[0] == 1
+    err = capsys.readouterr().err
+    assert "unreadable_table" in err
+    assert "no report written" in err
+    assert not output.exists()
+
+
+def test_report_shows_progress_per_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run("synth", "-n", "30", "-o", str(tmp_path / "data"))
+    assert run("report", str(tmp_path / "data"), "-o", str(tmp_path / "r.html"))[0] == 0
+    err = capsys.readouterr().err
+    for table in ("participants", "events", "measurements", "goals", "placements"):
+        assert f"reading {table}" in err
+
+
+def test_report_on_one_csv_file_says_what_it_got(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "events.csv").write_text("participant_id,date,type\n", encoding="utf-8")
+    assert run("--lang", "en", "report", str(tmp_path / "events.csv"))[0] == 1
+    assert "pass the folder that holds the tables" in capsys.readouterr().err
+
+
+def test_schema_also_writes_the_data_package(tmp_path: Path) -> None:
+    run("schema", "-o", str(tmp_path))
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in package["resources"]] == [
+        "participants",
+        "events",
+        "measurements",
+        "goals",
+        "placements",
+    ]

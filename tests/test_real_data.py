@@ -566,3 +566,58 @@ def test_quotes_inside_a_quoted_cell_are_read_as_excel_writes_them(tmp_path: Pat
     write_csv(tmp_path, tables, encoding="utf-8", delimiter=";", newline="\r\n")
     (first, _) = load(tmp_path).records
     assert first.participant.municipality == 'de "Friese" gemeente; echt'
+
+
+def test_a_table_too_long_for_a_sheet_is_refused_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("openpyxl")
+    from piezomethod.dataset import _workbook
+
+    monkeypatch.setattr(_workbook, "MAX_ROWS", 10)
+    refused(
+        lambda: write_tables(synthetic_cohort(n=5, seed=1), tmp_path / "big.xlsx"),
+        "too_large",
+        "target",
+    )
+    assert not (tmp_path / "big.xlsx").exists()
+
+
+def test_a_workbook_without_the_extra_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    refused(
+        lambda: write_tables(synthetic_cohort(n=2, seed=1), tmp_path / "x.xlsx"),
+        "needs_extra",
+        "target",
+    )
+
+
+def test_the_docs_say_how_to_fix_every_dataset_problem() -> None:
+    from piezomethod.errors import CodeArea, codes
+
+    page = (Path(__file__).parents[1] / "docs" / "bring-your-own-data.md").read_text("utf-8")
+    missing = [c.value for c in codes(CodeArea.DATASET) if f"| `{c.value}` |" not in page]
+    assert missing == []
+
+
+def test_an_error_cell_in_a_workbook_is_reported_not_emptied(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "participants"
+    sheet.append(["participant_id"])
+    sheet.append(["d-001"])
+    events = workbook.create_sheet("events")
+    events.append(["participant_id", "date", "type", "phase"])
+    events.append(["d-001", "#N/A", "enrolment", 1])  # openpyxl stores it as an error cell
+    workbook.save(tmp_path / "data.xlsx")
+    report = validate(tmp_path / "data.xlsx")
+    assert [(p.code, p.row, p.column) for p in report.problems] == [("invalid_date", 1, "date")]
+
+
+def test_write_tables_still_takes_folder_for_one_release(tmp_path: Path) -> None:
+    with pytest.warns(DeprecationWarning, match="target"):
+        paths = write_tables(synthetic_cohort(n=2, seed=1), folder=tmp_path)  # type: ignore[call-arg]
+    assert paths[0] == tmp_path / "participants.csv"

@@ -133,3 +133,17 @@ def test_postgres_by_url(postgres: Any) -> None:
     write_tables(synthetic_cohort(n=10, seed=2), postgres)
     url = postgres.url.render_as_string(hide_password=False)
     assert load(url).records == synthetic_cohort(n=10, seed=2).records
+
+
+def test_a_database_that_refuses_the_write_is_one_clear_error(tmp_path: Path) -> None:
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path}")  # a folder: cannot be opened
+    refused(lambda: write_tables(synthetic_cohort(n=3, seed=1), engine), "database_error", "target")
+    report = validate(engine)
+    assert [(p.code, p.table) for p in report.problems] == [("unreadable_source", "source")]
+    engine.dispose()
+
+
+def test_a_sqlite_file_in_a_new_folder_is_written(tmp_path: Path) -> None:
+    cohort = synthetic_cohort(n=3, seed=1)
+    write_tables(cohort, tmp_path / "new" / "c.sqlite")
+    assert load(tmp_path / "new" / "c.sqlite").records == cohort.records

@@ -631,6 +631,12 @@ class Code(enum.StrEnum):
         "de tabel bestaat al in de database; er wordt niets overschreven",
         "the table already exists in the database; nothing is overwritten",
     )
+    DATABASE_ERROR = (
+        "database_error",
+        _DATA,
+        "de database weigerde het schrijven; er is niets geschreven",
+        "the database refused the write; nothing was written",
+    )
     CELL_TOO_LONG = (
         "cell_too_long",
         _DATA,

@@ -30,8 +30,19 @@ def _missing(value: object) -> bool:
 def cell(value: object) -> str:
     """The text of one typed cell: empty for every kind of missing value, ISO for a date
     (and for a datetime at midnight), whole floats without ``.0``."""
+    kind = type(value)
+    if kind is str:  # the common cases first: this runs once per cell
+        return value  # type: ignore[return-value]  # str, as its type says
     if value is None:
         return ""
+    if kind is int:
+        return str(value)
+    if kind is datetime.date:
+        return value.isoformat()  # type: ignore[attr-defined,no-any-return]
+    return _other_cell(value)
+
+
+def _other_cell(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bool):

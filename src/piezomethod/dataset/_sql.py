@@ -89,7 +89,8 @@ def _stream(connection: Any, statement: Any, owned: bool) -> tuple[list[str], It
 
     def rows() -> Iterator[Any]:
         try:
-            yield from result
+            for partition in result.partitions(_BATCH):
+                yield from partition
         finally:
             result.close()
             if owned:
@@ -164,45 +165,61 @@ def write_database(
     """Create the canonical tables in ``target`` (an engine or a URL) with typed columns and
     fill them, in one transaction; a table that exists already is refused before anything
     is written."""
-    from piezomethod.dataset._write import typed_rows  # noqa: PLC0415 - it imports this
-
     sa = sqlalchemy()
     engine = engine_of(target, must_exist=False) if isinstance(target, str) else target
     try:
-        existing = set(sa.inspect(engine).get_table_names())
-        clash = sorted(existing & {*tables, PACKAGE_TABLE})
-        if clash:
-            raise FieldError(
-                f"the table {clash[0]} exists already: write into a new database",
-                code=Code.TABLE_EXISTS,
-                field="target",
-            )
-        metadata = sa.MetaData()
-        created = {
-            name: sa.Table(
-                name,
-                metadata,
-                *[sa.Column(h, _sql_type(sa, TABLE_BY_NAME[name].kind_of(h))) for h in header],
-            )
-            for name, header in headers.items()
-        }
-        package = sa.Table(PACKAGE_TABLE, metadata, sa.Column("provenance", sa.Text))
-        with engine.begin() as connection:
-            metadata.create_all(connection)
-            connection.execute(package.insert(), [{"provenance": json.dumps(dict(provenance))}])
-            for name, sql_table in created.items():
-                header = headers[name]
-                batch: list[dict[str, object]] = []
-                for values in typed_rows(name, header, tables[name]):
-                    batch.append(dict(zip(header, values, strict=True)))
-                    if len(batch) == _BATCH:
-                        connection.execute(sql_table.insert(), batch)
-                        batch = []
-                if batch:
-                    connection.execute(sql_table.insert(), batch)
+        _create(sa, engine, tables, headers, provenance)
+    except sa.exc.SQLAlchemyError as err:
+        raise FieldError(
+            f"the database refused the write ({type(err).__name__}); nothing was written",
+            code=Code.DATABASE_ERROR,
+            field="target",
+        ) from None
     finally:
         if isinstance(target, str):
             engine.dispose()
+
+
+def _create(
+    sa: Any,
+    engine: Any,
+    tables: Mapping[str, Sequence[Mapping[str, str]]],
+    headers: Mapping[str, Sequence[str]],
+    provenance: Mapping[str, Any],
+) -> None:
+    from piezomethod.dataset._write import typed_rows  # noqa: PLC0415 - it imports this
+
+    existing = set(sa.inspect(engine).get_table_names())
+    clash = sorted(existing & {*tables, PACKAGE_TABLE})
+    if clash:
+        raise FieldError(
+            f"the table {clash[0]} exists already: write into a new database",
+            code=Code.TABLE_EXISTS,
+            field="target",
+        )
+    metadata = sa.MetaData()
+    created = {
+        name: sa.Table(
+            name,
+            metadata,
+            *[sa.Column(h, _sql_type(sa, TABLE_BY_NAME[name].kind_of(h))) for h in header],
+        )
+        for name, header in headers.items()
+    }
+    package = sa.Table(PACKAGE_TABLE, metadata, sa.Column("provenance", sa.Text))
+    with engine.begin() as connection:
+        metadata.create_all(connection)
+        connection.execute(package.insert(), [{"provenance": json.dumps(dict(provenance))}])
+        for name, sql_table in created.items():
+            header = headers[name]
+            batch: list[dict[str, object]] = []
+            for values in typed_rows(name, header, tables[name]):
+                batch.append(dict(zip(header, values, strict=True)))
+                if len(batch) == _BATCH:
+                    connection.execute(sql_table.insert(), batch)
+                    batch = []
+            if batch:
+                connection.execute(sql_table.insert(), batch)
 
 
 def read_provenance(database: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from piezomethod import _frames
 from piezomethod._checks import checked
+from piezomethod._compat import renamed_keywords
 from piezomethod.dataset._package import PACKAGE_FILE, PROVENANCE_KEY, data_package
 from piezomethod.dataset._read import DATABASE_SUFFIXES, WORKBOOK_SUFFIXES, Database, is_url
 from piezomethod.dataset._schema import TABLE_BY_NAME, TABLES, Table
@@ -206,6 +207,16 @@ def _write_workbook(
         raise FieldError(
             "writing a workbook needs piezomethod[excel]", code=Code.NEEDS_EXTRA, field="target"
         ) from None
+    from piezomethod.dataset._workbook import MAX_ROWS  # noqa: PLC0415 - a reader module
+
+    longest = max(tables, key=lambda name: len(tables[name]))
+    if len(tables[longest]) + 1 > MAX_ROWS:
+        raise FieldError(
+            f"the {longest} table has more rows than an .xlsx sheet holds ({MAX_ROWS:,}): "
+            "write CSV files or a database",
+            code=Code.TOO_LARGE,
+            field="target",
+        )
     cell_class = importlib.import_module("openpyxl.cell").WriteOnlyCell
     workbook = openpyxl.Workbook(write_only=True)
     workbook.properties.description = json.dumps({PROVENANCE_KEY: provenance})
@@ -228,6 +239,7 @@ def _write_workbook(
     return [path]
 
 
+@renamed_keywords(folder="target")
 @checked
 def write_tables(
     records: Iterable[ParticipantRecord] | Cohort,
@@ -255,6 +267,7 @@ def write_tables(
     if suffix in WORKBOOK_SUFFIXES:
         return _write_workbook(tables, path, about)
     if suffix in DATABASE_SUFFIXES:
+        path.parent.mkdir(parents=True, exist_ok=True)
         _write_database(tables, f"sqlite:///{path}", about)
         return [path]
     return _write_csv(tables, path, about)
