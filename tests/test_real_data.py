@@ -621,3 +621,22 @@ def test_write_tables_still_takes_folder_for_one_release(tmp_path: Path) -> None
     with pytest.warns(DeprecationWarning, match="target"):
         paths = write_tables(synthetic_cohort(n=2, seed=1), folder=tmp_path)  # type: ignore[call-arg]
     assert paths[0] == tmp_path / "participants.csv"
+
+
+def test_a_cell_past_the_last_named_column_is_a_warning_not_lost(tmp_path: Path) -> None:
+    tables = {name: [list(r) for r in rows] for name, rows in DUTCH.items()}
+    tables["gebeurtenissen"][1].append("stray")  # one cell more than the header has
+    write_csv(tmp_path, tables, encoding="utf-8", delimiter=";", newline="\n")
+    dataset = load(tmp_path)
+    assert [(p.code, p.table) for p in dataset.report.problems] == [("unnamed_column", "events")]
+    assert dataset.records == EXPECTED
+
+
+def test_an_oversized_participant_id_is_not_repeated_in_the_report(tmp_path: Path) -> None:
+    tables = {name: [list(r) for r in rows] for name, rows in DUTCH.items()}
+    tables["gebeurtenissen"][2][0] = "z" * 40_000
+    write_csv(tmp_path, tables, encoding="utf-8", delimiter=";", newline="\n")
+    problems = validate(tmp_path).problems
+    assert [(p.code, p.participant_id, p.column) for p in problems] == [
+        ("cell_too_long", None, "participant_id")
+    ]

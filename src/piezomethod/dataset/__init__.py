@@ -132,15 +132,18 @@ def load(
         else {i: builtin_instrument(i) for i in builtin_instruments()}
     )
     opened = open_source(source, mapping=names, encoding=encoding)
-    records, report = load_tables(
-        opened.tables,
-        opened.problems,
-        policy=policy or TransitionPolicy.methodiek(),
-        instruments=known,
-        catalogue=catalogue or skill_catalogue(),
-        mapping=names,
-        progress=progress,
-    )
+    try:
+        records, report = load_tables(
+            opened.tables,
+            opened.problems,
+            policy=policy or TransitionPolicy.methodiek(),
+            instruments=known,
+            catalogue=catalogue or skill_catalogue(),
+            mapping=names,
+            progress=progress,
+        )
+    finally:
+        opened.close()
     cohort = Cohort(
         records=records,
         as_of=as_of or _as_of(records),

@@ -199,7 +199,8 @@ class _Rows:
 
     Column names are resolved to canonical ones (Dutch aliases, the user's mapping); blank
     rows are skipped (but counted, so row numbers stay those of the file); a column without
-    a name is ignored, with one warning if it holds values.
+    a name, and a cell past the header's last column, is ignored, with one warning per table
+    if any holds a value.
     """
 
     def __init__(self, table: Table, raw: RawTable, sink: _Collector, mapping: NameMapping) -> None:
@@ -245,37 +246,45 @@ class _Rows:
                 )
         self.width = len(raw.header)
 
+    def _unnamed(self) -> None:
+        self.sink.problems.append(
+            table_problem(
+                Code.UNNAMED_COLUMN,
+                self.table.name,
+                "a column without a name holds values; give it a name or remove it",
+                severity=Severity.WARNING,
+            )
+        )
+
     def __iter__(self) -> Iterator[_Row]:
         if not self.ok:
             return
         names = list(self.index.items())
         width, name, sink = self.width, self.table.name, self.sink
         typed, escaped, unnamed = self.raw.typed, self.raw.escaped, self.unnamed
-        filled = False  # an unnamed column seen holding a value
+        warned = False  # about values where no column has a name
         for number, found in enumerate(self.raw.rows, start=1):
             values: Sequence[str] = [cell(v) for v in found] if typed else found
-            if len(values) < width:
-                values = [*values, *([""] * (width - len(values)))]
-            if not any(values):
-                continue  # a blank line
+            if len(values) != width:
+                if len(values) < width:
+                    values = [*values, *([""] * (width - len(values)))]
+                elif not warned and any(v.strip() for v in values[width:]):
+                    warned = True
+                    self._unnamed()
+            if unnamed and not warned and any(values[n].strip() for n in unnamed):
+                warned = True
+                self._unnamed()
             cells = {column: values[n].strip() for column, n in names}
             if not any(cells.values()):
-                continue  # values only past the named columns
-            if unnamed and not filled and any(values[n].strip() for n in unnamed):
-                filled = True
-                sink.problems.append(
-                    table_problem(
-                        Code.UNNAMED_COLUMN,
-                        name,
-                        "a column without a name holds values; give it a name or remove it",
-                        severity=Severity.WARNING,
-                    )
-                )
-            if escaped:
+                continue  # a blank row, or values only where no column has a name
+            # one join tells both rare cases apart from the common one
+            joined = "".join(values)
+            if escaped and "'" in joined:
                 cells = {c: unguard(v) if v[:1] == "'" else v for c, v in cells.items()}
             row = _Row(sink, name, number, cells)
-            if max(map(len, cells.values())) > MAX_CELL:
-                row.pid = cells.get("participant_id") or None
+            if len(joined) > MAX_CELL and max(map(len, cells.values())) > MAX_CELL:
+                pid = cells.get("participant_id", "")
+                row.pid = pid if pid and len(pid) <= MAX_CELL else None
                 for column, text in cells.items():
                     if len(text) > MAX_CELL:
                         row.problem(
@@ -284,7 +293,7 @@ class _Rows:
                             f"longer than {MAX_CELL:,} characters (the most a spreadsheet cell "
                             "holds; often a quote that is not closed): the row is not read",
                         )
-                if row.pid is None or len(row.pid) > MAX_CELL or name != "participants":
+                if row.pid is None or name != "participants":
                     continue
                 # the participant is still registered, so that it is quarantined
                 row.cells = {c: ("" if len(v) > MAX_CELL else v) for c, v in cells.items()}
@@ -676,7 +685,7 @@ def load_tables(
             finally:
                 close = getattr(found.rows, "close", None)
                 if close is not None:
-                    close()  # a database cursor, a file
+                    close()  # a database cursor, a file: as soon as the table is read
         histories = loader.check_histories(events_read=events_read)
         if usable:
             records = loader.records(histories)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import abc
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -94,6 +94,20 @@ class Opened:
         self.problems: list[DataProblem] = []
         self.provenance: dict[str, Any] = {}  # what the source says of where the data is from
         self._sources: dict[str, int] = {}
+        self._cleanup: list[Callable[[], object]] = []
+
+    def on_close(self, cleanup: Callable[[], object]) -> None:
+        """Run ``cleanup`` once the tables have been read (an engine to dispose of)."""
+        self._cleanup.append(cleanup)
+
+    def close(self) -> None:
+        """Close every table's rows that can be closed, then run the clean-ups."""
+        for raw in self.tables.values():
+            close = getattr(raw.rows, "close", None)
+            if close is not None:
+                close()
+        while self._cleanup:
+            self._cleanup.pop()()
 
     def table_of(self, name: str) -> str | None:
         """The canonical table ``name`` stands for; an unknown name is a warning."""

@@ -66,10 +66,8 @@ def read_url(url: str, opened: Opened) -> None:
         opened.problem(SOURCE_TABLE, Code.NEEDS_EXTRA, _NEEDS)
         return
     engine = engine_of(url, must_exist=True)
-    try:
-        read_database(engine, opened, eager=True)
-    finally:
-        engine.dispose()
+    opened.on_close(engine.dispose)  # the rows are streamed while the loader reads them
+    read_database(engine, opened)
 
 
 @contextlib.contextmanager
@@ -99,9 +97,8 @@ def _stream(connection: Any, statement: Any, owned: bool) -> tuple[list[str], It
     return header, rows()
 
 
-def read_database(database: Any, opened: Opened, *, eager: bool = False) -> None:
-    """The tables of an engine or connection. With ``eager``, rows are fetched now (the
-    engine is disposed of before the loader runs)."""
+def read_database(database: Any, opened: Opened) -> None:
+    """The tables of an engine or connection, their rows streamed as the loader reads them."""
     sa = sqlalchemy()
     if sa is None:  # pragma: no cover - a Database object comes from sqlalchemy
         opened.problem(SOURCE_TABLE, Code.NEEDS_EXTRA, _NEEDS)
@@ -132,7 +129,7 @@ def read_database(database: Any, opened: Opened, *, eager: bool = False) -> None
                 connection.close()
             opened.problem(table, Code.UNREADABLE_TABLE, _cannot(err))
             continue
-        opened.add(table, RawTable(header, list(rows) if eager else rows, typed=True))
+        opened.add(table, RawTable(header, rows, typed=True))
 
 
 def _cannot(err: Exception) -> str:
