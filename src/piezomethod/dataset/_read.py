@@ -128,11 +128,15 @@ class Opened:
         self.found.add(table)
         self._sources[table] = self._sources.get(table, 0) + 1
         if self._sources[table] == 2:
-            self.tables.pop(table, None)
+            first = self.tables.pop(table, None)
+            close = getattr(first.rows, "close", None) if first is not None else None
+            if close is not None:
+                close()  # the first file was opened already
             self.problem(table, Code.DUPLICATE_TABLE, "two files or sheets hold this table")
         return self._sources[table] == 1
 
     def add(self, table: str, raw: RawTable) -> None:
+        """Keep ``raw`` as ``table``, unless a second source of it was found."""
         if self._sources.get(table) == 1:
             self.tables[table] = raw
 
