@@ -170,6 +170,7 @@ def rich_record(pid: str = "p-1") -> ParticipantRecord:
 PUBLIC_MODULES = (
     "errors",
     "phases",
+    "guidance",
     "outcomes",
     "passport",
     "mechanisms",
@@ -213,6 +214,36 @@ def _walk(value: Any) -> Iterator[object]:
     elif isinstance(value, Mapping):
         for item in value.values():
             yield from _walk(item)
+
+
+def guidance_example() -> Any:
+    """A guidance history holding one of each of its parts."""
+    from piezomethod import guidance as g
+
+    return g.Guidance(
+        participant_id="p-1",
+        intake=g.Intake(
+            date=D(2024, 1, 8),
+            wishes=["koken"],
+            talents=["luisteren"],
+            expectations=["nederlands leren"],
+            domains=[g.DomainAssessment(domain_id="taal", status="needs_attention")],
+            facts=[g.Fact(kind="language_level", value="A1", date=D(2024, 1, 8))],
+        ),
+        coaches=[g.CoachAssignment(coach_id="c-1", start=D(2024, 1, 8))],
+        contacts=[
+            g.Contact(
+                date=D(2024, 2, 1),
+                kind="referral",
+                roles=["participant", "coach"],
+                domains=["financien"],
+                goals=["g1"],
+                next_steps="bellen",
+                referral=g.Referral(to="schuldhulp", domain_id="financien"),
+            )
+        ],
+        buddies=[g.BuddyAssignment(buddy_id="b-1", start=D(2024, 1, 15))],
+    )
 
 
 def _roots() -> list[object]:
@@ -268,6 +299,7 @@ def _roots() -> list[object]:
         disclosure,
         dataset.TABLES,
         broken,
+        guidance_example(),
         dataset.NameMapping.from_dict(
             {
                 "tables": {"Cliënten": "participants"},
@@ -279,6 +311,8 @@ def _roots() -> list[object]:
         phase_table(),
         TransitionPolicy.strict(),
         synth.SynthParameters(),
+        __import__("piezomethod.guidance").guidance.GuidancePolicy(),
+        __import__("piezomethod.guidance").guidance.life_domains()[0],
         analytics.entry_phases(cohort),
         analytics.entry_phases(cohort).suppress(5),
         analytics.time_in_phase(cohort),

@@ -160,6 +160,7 @@ _SUBMODULES = (
     "dataset",
     "errors",
     "fhir",
+    "guidance",
     "instruments",
     "mechanisms",
     "outcomes",

@@ -144,6 +144,57 @@ _LABELS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
         "error": ("fout", "error"),
         "warning": ("waarschuwing", "warning"),
     },
+    "DomainStatus": {
+        "no_concern": ("geen zorg", "no concern"),
+        "needs_attention": ("vraagt aandacht", "needs attention"),
+        "addressed": ("wordt aangepakt", "being addressed"),
+        "referred": ("doorverwezen", "referred"),
+    },
+    "ContactKind": {
+        "intake": ("intake", "intake"),
+        "periodic": ("periodiek contact", "periodic contact"),
+        "development_talk": ("ontwikkelgesprek", "development talk"),
+        "transition_talk": ("overgangsgesprek", "transition talk"),
+        "home_visit": ("huisbezoek", "home visit"),
+        "visiting_volunteer": (
+            "bezoek van een bezoekvrouw of -man",
+            "visit by a visiting volunteer",
+        ),
+        "buddy_meeting": ("afspraak met het maatje", "buddy meeting"),
+        "referral": ("doorverwijzing", "referral"),
+        "coordination_klantmanager": (
+            "afstemming met de klantmanager",
+            "coordination with the klantmanager",
+        ),
+        "coordination_employer_desk": (
+            "afstemming met het werkgeversservicepunt",
+            "coordination with the employer service desk",
+        ),
+        "aftercare": ("nazorg", "aftercare"),
+    },
+    "Role": {
+        "participant": ("deelnemer", "participant"),
+        "coach": ("trajectbegeleider", "coach"),
+        "co_coach": ("co-begeleider", "co-coach"),
+        "buddy": ("maatje", "buddy"),
+        "visiting_volunteer": ("bezoekvrouw of -man", "visiting volunteer"),
+        "klantmanager": ("klantmanager", "klantmanager"),
+        "employer_desk": ("werkgeversservicepunt", "employer service desk"),
+        "partner_organisation": ("partnerorganisatie", "partner organisation"),
+        "family": ("familie", "family"),
+        "interpreter": ("tolk", "interpreter"),
+    },
+    "ReferralOutcome": {
+        "started": ("gestart", "started"),
+        "completed": ("afgerond", "completed"),
+        "declined": ("afgewezen", "declined"),
+        "not_possible": ("niet mogelijk", "not possible"),
+    },
+    "FactKind": {
+        "prior_education": ("vooropleiding", "prior education"),
+        "benefit_status": ("uitkeringssituatie", "benefit status"),
+        "language_level": ("taalniveau", "language level"),
+    },
 }
 
 

@@ -84,6 +84,8 @@ class CodeArea(enum.StrEnum):
     """The JSON wire format."""
     DATASET = "dataset"
     """Loading and validating datasets of tables."""
+    GUIDANCE = "guidance"
+    """The coach's work: intake, coach assignments, contacts, referrals, aftercare."""
     ANALYTICS = "analytics"
     """Cohort analytics and the report."""
 
@@ -91,6 +93,7 @@ class CodeArea(enum.StrEnum):
 _G, _PH, _OUT, _PP = CodeArea.GENERAL, CodeArea.PHASES, CodeArea.OUTCOMES, CodeArea.PASSPORT
 _CON, _REC, _MECH = CodeArea.CONSENT, CodeArea.RECORDS, CodeArea.MECHANISMS
 _WIRE, _DATA, _AN = CodeArea.WIRE, CodeArea.DATASET, CodeArea.ANALYTICS
+_GUI = CodeArea.GUIDANCE
 
 
 @enum.unique
@@ -696,6 +699,61 @@ class Code(enum.StrEnum):
         _DATA,
         "een deelnemer zonder gebeurtenissen",
         "a participant without any event",
+    )
+    # -- guidance --------------------------------------------------------------------------
+    CONTACT_OUTSIDE_ENROLMENT = (
+        "contact_outside_enrolment",
+        _GUI,
+        "een begeleidingscontact terwijl de deelnemer niet ingeschreven is",
+        "a guidance contact while the participant is not enrolled",
+    )
+    AFTERCARE_BEFORE_EXIT = (
+        "aftercare_before_exit",
+        _GUI,
+        "nazorg vóór enige uitstroom",
+        "aftercare before any exit",
+    )
+    AFTERCARE_OUTSIDE_WINDOW = (
+        "aftercare_outside_window",
+        _GUI,
+        "nazorg later dan de nazorgperiode na de uitstroom",
+        "aftercare later than the aftercare window after the exit",
+    )
+    REFERRAL_OUTCOME_BEFORE_REFERRAL = (
+        "referral_outcome_before_referral",
+        _GUI,
+        "de uitkomst van een doorverwijzing is gedateerd vóór de doorverwijzing",
+        "a referral's outcome is dated before the referral",
+    )
+    UNKNOWN_LIFE_DOMAIN = (
+        "unknown_life_domain",
+        _GUI,
+        "een levensdomein dat niet in de lijst staat",
+        "a life domain that is not in the list",
+    )
+    NO_SUCH_CHANGE = (
+        "no_such_change",
+        _GUI,
+        "een gesprek besliste over een faseovergang die er op die dag niet is",
+        "a talk decided a phase change that is not there on that day",
+    )
+    TALK_OUTSIDE_WINDOW = (
+        "talk_outside_window",
+        _GUI,
+        "het ontwikkelgesprek valt niet in de periode vóór de faseovergang",
+        "the development talk is not within the window before the phase change",
+    )
+    TRANSITION_WITHOUT_TALK = (
+        "transition_without_talk",
+        _GUI,
+        "een faseovergang zonder ontwikkelgesprek dat erover besliste",
+        "a phase change without a development talk that decided it",
+    )
+    COACH_OVERLAP = (
+        "coach_overlap",
+        _GUI,
+        "twee trajectbegeleiders tegelijk, terwijl het beleid geen co-begeleider toestaat",
+        "two coaches at the same time, where the policy allows no co-coach",
     )
     # -- analytics and the report ------------------------------------------------------------
     INVALID_DURATION = (
