@@ -224,13 +224,13 @@ def guidance_example() -> Any:
         participant_id="p-1",
         intake=g.Intake(
             date=D(2024, 1, 8),
-            wishes=["koken"],
-            talents=["luisteren"],
-            expectations=["nederlands leren"],
+            wishes=["een eigen zaak beginnen"],
+            talents=["goed luisteren"],
+            expectations=["sneller taal leren"],
             domains=[g.DomainAssessment(domain_id="taal", status="needs_attention")],
             facts=[g.Fact(kind="language_level", value="A1", date=D(2024, 1, 8))],
         ),
-        coaches=[g.CoachAssignment(coach_id="c-1", start=D(2024, 1, 8))],
+        coaches=[g.CoachAssignment(coach_id="coach-anna", start=D(2024, 1, 8))],
         contacts=[
             g.Contact(
                 date=D(2024, 2, 1),
@@ -238,11 +238,11 @@ def guidance_example() -> Any:
                 roles=["participant", "coach"],
                 domains=["financien"],
                 goals=["g1"],
-                next_steps="bellen",
-                referral=g.Referral(to="schuldhulp", domain_id="financien"),
+                next_steps="afspraak maken met de bank",
+                referral=g.Referral(to="schuldhulpmaatje", domain_id="financien"),
             )
         ],
-        buddies=[g.BuddyAssignment(buddy_id="b-1", start=D(2024, 1, 15))],
+        buddies=[g.BuddyAssignment(buddy_id="maatje-bram", start=D(2024, 1, 15))],
     )
 
 

@@ -21,6 +21,7 @@ from piezomethod.dataset import (
 from piezomethod.errors import FieldError, Severity
 from piezomethod.phases import TransitionPolicy
 from piezomethod.records import Gender
+from piezomethod.serialization import SCHEMA_VERSION
 from piezomethod.synth import synthetic_cohort
 
 Row = dict[str, str]
@@ -363,7 +364,7 @@ def test_a_warning_policy_reports_without_quarantining() -> None:
 def test_report_json_and_frame() -> None:
     report = validate(_corrupted())
     data = json.loads(report.to_json())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == SCHEMA_VERSION
     assert data["counts"] == report.counts()
     assert len(data["problems"]) == len(report.problems)
     frame = report.to_frame()

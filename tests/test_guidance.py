@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 
 import pytest
+from attrs import evolve as attrs_evolve
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +26,8 @@ from piezomethod.guidance import (
     validate_guidance,
 )
 from piezomethod.phases import Enrolment, Event, Exit, ExitDestination, Phase, PhaseChange
+from piezomethod.records import ParticipantRecord, pseudonymise
+from piezomethod.serialization import from_dict, to_dict, to_json, wire_schemas
 from tests.builders import refused
 
 D = datetime.date
@@ -313,3 +317,73 @@ def test_coach_overlap_is_reported_exactly_when_two_assignments_share_a_day(
             if any(earlier.covers(d) and later.covers(d) for d in days):
                 expected.add(m)
     assert reported == expected
+
+
+# -- in the participant record and on the wire ---------------------------------------------------
+
+
+def _record_with_guidance() -> ParticipantRecord:
+    from tests.builders import guidance_example, rich_record
+
+    record = rich_record()
+    return attrs_evolve(record, guidance=attrs_evolve(guidance_example(), participant_id=record.id))
+
+
+def test_a_record_with_guidance_round_trips_and_fits_its_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    record = _record_with_guidance()
+    document = to_dict(record)
+    assert document["schema_version"] == 2
+    assert from_dict(ParticipantRecord, document) == record
+    jsonschema.validate(json.loads(to_json(record)), wire_schemas()["participant-record"])
+
+
+def test_a_version_1_record_migrates_to_one_without_guidance() -> None:
+    record = _record_with_guidance()
+    document = to_dict(record)
+    document["schema_version"] = 1
+    del document["guidance"]
+    assert from_dict(ParticipantRecord, document) == attrs_evolve(record, guidance=None)
+
+
+def test_guidance_of_another_participant_is_refused() -> None:
+    from tests.builders import guidance_example, rich_record
+
+    record = rich_record()
+    refused(
+        lambda: ParticipantRecord(
+            participant=record.participant,
+            trajectory=record.trajectory,
+            guidance=attrs_evolve(guidance_example(), participant_id="someone-else"),
+        ),
+        "participant_mismatch",
+        "guidance",
+    )
+
+
+def test_pseudonymisation_drops_the_coachs_words_and_keys_the_ids() -> None:
+    record = _record_with_guidance()
+    out = pseudonymise(record, key=b"k" * 32)
+    assert out.guidance is not None
+    assert record.guidance is not None
+    text = to_json(out)
+    for words in (
+        "een eigen zaak beginnen",
+        "goed luisteren",
+        "sneller taal leren",
+        "afspraak maken met de bank",
+        "schuldhulpmaatje",
+        "coach-anna",
+        "maatje-bram",
+        "A1",
+    ):
+        assert words in to_json(record)
+        assert words not in text, words
+    assert out.guidance.intake is not None
+    assert out.guidance.intake.domains == record.guidance.intake.domains  # type: ignore[union-attr]
+    assert out.guidance.intake.facts == ()
+    assert [c.kind for c in out.guidance.contacts] == [c.kind for c in record.guidance.contacts]
+    # one coach keeps one pseudonym across participants
+    other = pseudonymise(_record_with_guidance(), key=b"k" * 32)
+    assert other.guidance is not None
+    assert other.guidance.coaches[0].coach_id == out.guidance.coaches[0].coach_id

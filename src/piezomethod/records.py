@@ -35,6 +35,7 @@ from piezomethod._checks import (
 )
 from piezomethod.consent import Consent, pseudonym
 from piezomethod.errors import Code, FieldError, Issue
+from piezomethod.guidance import Guidance, Intake
 from piezomethod.outcomes import Measurement
 from piezomethod.passport import DevelopmentPassport, SkillCatalogue, Talent, validate_passport
 from piezomethod.phases import (
@@ -119,7 +120,7 @@ class Participant:
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
 class ParticipantRecord:
-    """One participant: details, trajectory, measurements, passport and consents.
+    """One participant: details, trajectory, measurements, passport, consents and guidance.
 
     Building a record checks that every part belongs to ``participant`` and raises a
     ``FieldError`` (code ``participant_mismatch``) naming the part that does not.
@@ -130,6 +131,8 @@ class ParticipantRecord:
     measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=as_tuple)
     passport: DevelopmentPassport | None = None
     consents: tuple[Consent, ...] = attrs.field(default=(), converter=as_tuple)
+    guidance: Guidance | None = None
+    """The coach's work with this participant (intake, coaches, contacts, buddies)."""
 
     @trajectory.default
     def _empty_trajectory(self) -> Trajectory:
@@ -142,6 +145,8 @@ class ParticipantRecord:
         if self.passport is not None:
             parts.append(("passport", self.passport.participant_id))
         parts += [(f"consents[{n}]", c.participant_id) for n, c in enumerate(self.consents)]
+        if self.guidance is not None:
+            parts.append(("guidance", self.guidance.participant_id))
         wrong = [name for name, owner in parts if owner != pid]
         if wrong:
             raise FieldError(
@@ -255,7 +260,10 @@ def pseudonymise(record: ParticipantRecord, *, key: bytes) -> ParticipantRecord:
     expectations, talents' own words, goal notes, evidence descriptions, placement tasks, and
     all consents. It keeps birth *year* (the model never holds a full birth date), gender,
     statushouder, municipality, organisation, the phases and their dates, measurements and the
-    structured passport (skills, goal statuses, placements).
+    structured passport (skills, goal statuses, placements). Of the guidance it keeps the dates,
+    kinds and roles of contacts, the life domains and their status, and coach, buddy and
+    referral ids as keyed pseudonyms; it drops the intake's words and facts and every contact's
+    next steps.
 
     What it does not do: it is pseudonymisation, not anonymisation. Exact dates, a small
     municipality and rare combinations can still single a person out; under the GDPR the output
@@ -316,4 +324,42 @@ def pseudonymise(record: ParticipantRecord, *, key: bytes) -> ParticipantRecord:
         trajectory=trajectory,
         measurements=measurements,
         passport=passport,
+        guidance=None if record.guidance is None else _scrub_guidance(record.guidance, ps, key),
+    )
+
+
+def _scrub_guidance(guidance: Guidance, ps: str, key: bytes) -> Guidance:
+    """The guidance for research: the intake's words, its facts and every contact's next steps
+    dropped; coach and buddy ids keyed (the same coach keeps one pseudonym across participants,
+    so caseloads stay countable); goal ids keyed as the passport's are; a referral's recipient
+    keyed."""
+    pid = guidance.participant_id
+
+    def keyed(kind: str, value: str) -> str:
+        return pseudonym(f"{pid}\x1f{kind}\x1f{value}", key=key)
+
+    def shared(kind: str, value: str) -> str:
+        return pseudonym(f"\x1f{kind}\x1f{value}", key=key)
+
+    intake = guidance.intake
+    return Guidance(
+        participant_id=ps,
+        intake=None if intake is None else Intake(date=intake.date, domains=intake.domains),
+        coaches=tuple(
+            attrs.evolve(c, coach_id=shared("coach", c.coach_id)) for c in guidance.coaches
+        ),
+        contacts=tuple(
+            attrs.evolve(
+                c,
+                next_steps=None,
+                goals=tuple(keyed("goal", g) for g in c.goals),
+                referral=None
+                if c.referral is None
+                else attrs.evolve(c.referral, to=shared("referral", c.referral.to)),
+            )
+            for c in guidance.contacts
+        ),
+        buddies=tuple(
+            attrs.evolve(b, buddy_id=shared("buddy", b.buddy_id)) for b in guidance.buddies
+        ),
     )

@@ -10,13 +10,13 @@ key, an unknown event type or phase, a malformed date, a history that breaks the
 each raises :class:`~piezomethod.errors.SerializationError` listing every problem with its JSON
 path. Values from the input are never echoed (they may be personal). A ``schema_version`` newer
 than this library's raises :class:`~piezomethod.errors.SchemaVersionError`; older versions are
-migrated (there are none yet: version 1 is the first).
+migrated (version 2 added a participant record's ``guidance``; a version-1 record has none).
 
 >>> from datetime import date
 >>> from piezomethod.phases import Enrolment, Phase, Trajectory
 >>> t = Trajectory(participant_id="p-1", events=[Enrolment(date=date(2020, 5, 4), phase=Phase(1))])
 >>> to_dict(t)
-{'schema_version': 1, 'participant_id': 'p-1',
+{'schema_version': 2, 'participant_id': 'p-1',
  'events': [{'type': 'enrolment', 'date': '2020-05-04', 'phase': 1, 'referrer': None}]}
 >>> from_json(Trajectory, to_json(t)) == t
 True
@@ -118,7 +118,7 @@ __all__ = [
     "wire_types",
 ]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 """The version of the wire format this library writes (and the newest it reads)."""
 
 T = TypeVar("T")
@@ -149,10 +149,17 @@ _TOP_LEVEL: Final = (
     Assessment,
 )
 
-# Older wire versions map to a function that upgrades a dict by one version. Version 1 is the
-# first, so there is nothing to migrate yet; the machinery is here so that the rule "an older
-# version migrates, a newer one fails clearly" holds from the start.
-_MIGRATIONS: Final[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+
+def _v1_to_v2(body: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 added a participant record's ``guidance``: a version-1 record has none."""
+    if "participant" in body and "trajectory" in body:
+        body.setdefault("guidance", None)
+    return body
+
+
+# Older wire versions map to a function that upgrades a dict by one version: an older version
+# migrates, a newer one fails clearly.
+_MIGRATIONS: Final[dict[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {1: _v1_to_v2}
 
 
 # What structuring can raise on bad input: cattrs' exception groups, the library's own errors

@@ -22,6 +22,7 @@ import datetime
 import attrs
 from hypothesis import strategies as st
 
+from piezomethod import guidance as _guidance
 from piezomethod.consent import Consent, DataCategory
 from piezomethod.outcomes import AnswerCode, Instrument, Measurement, MeasurementMoment, Response
 from piezomethod.passport import (
@@ -60,6 +61,7 @@ __all__ = [
     "event_lists",
     "events",
     "exits",
+    "guidances",
     "histories",
     "measurements",
     "optional_texts",
@@ -409,6 +411,95 @@ def cohorts(draw: st.DrawFn, *, max_size: int = 12) -> Cohort:
 
 
 @st.composite
+def guidances(
+    draw: st.DrawFn, *, participant_id: str = "p-1", canary: str | None = None
+) -> _guidance.Guidance:
+    """Guidance histories: an intake, coach and buddy assignments, contacts of every kind (with
+    ``canary`` in every free text and id typed by a person). Not necessarily valid under
+    :func:`~piezomethod.guidance.validate_guidance`: each part is, the whole need not be."""
+    domain_ids = [d.id for d in _guidance.life_domains()]
+    start = draw(dates())
+
+    def day() -> datetime.date:
+        return start + datetime.timedelta(days=draw(st.integers(0, 900)))
+
+    def span() -> tuple[datetime.date, datetime.date | None]:
+        first = day()
+        length = draw(st.none() | st.integers(0, 400))
+        return first, None if length is None else first + datetime.timedelta(days=length)
+
+    intake = None
+    if draw(st.booleans()):
+        intake = _guidance.Intake(
+            date=start,
+            wishes=draw(st.lists(_free_text(canary), max_size=2)),
+            talents=draw(st.lists(_free_text(canary), max_size=2)),
+            expectations=draw(st.lists(_free_text(canary), max_size=2)),
+            domains=[
+                _guidance.DomainAssessment(
+                    domain_id=d, status=draw(st.sampled_from(list(_guidance.DomainStatus)))
+                )
+                for d in draw(st.lists(st.sampled_from(domain_ids), unique=True))
+            ],
+            facts=[
+                _guidance.Fact(kind=k, value=draw(_free_text(canary)), date=start)
+                for k in draw(st.lists(st.sampled_from(list(_guidance.FactKind)), unique=True))
+            ],
+        )
+    coaches = []
+    for _ in range(draw(st.integers(0, 3))):
+        first, end = span()
+        coaches.append(
+            _guidance.CoachAssignment(
+                coach_id=draw(_free_text(canary)),
+                start=first,
+                end=end,
+                co_coach=draw(st.booleans()),
+            )
+        )
+    buddies = []
+    for _ in range(draw(st.integers(0, 2))):
+        first, end = span()
+        buddies.append(
+            _guidance.BuddyAssignment(buddy_id=draw(_free_text(canary)), start=first, end=end)
+        )
+    contacts = []
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.sampled_from(list(_guidance.ContactKind)))
+        when = day()
+        referral = None
+        if kind is _guidance.ContactKind.REFERRAL:
+            outcome = draw(st.none() | st.sampled_from(list(_guidance.ReferralOutcome)))
+            referral = _guidance.Referral(
+                to=draw(_free_text(canary)),
+                domain_id=draw(st.sampled_from(domain_ids)),
+                outcome=outcome,
+                outcome_date=None if outcome is None else day(),
+            )
+        contacts.append(
+            _guidance.Contact(
+                date=when,
+                kind=kind,
+                roles=draw(st.frozensets(st.sampled_from(list(_guidance.Role)))),
+                domains=draw(st.lists(st.sampled_from(domain_ids), max_size=2)),
+                goals=draw(st.lists(_free_text(canary), max_size=2)),
+                next_steps=draw(st.none() | _free_text(canary)),
+                referral=referral,
+                decides_change_on=day()
+                if kind in _guidance.TALKS and draw(st.booleans())
+                else None,
+            )
+        )
+    return _guidance.Guidance(
+        participant_id=participant_id,
+        intake=intake,
+        coaches=coaches,
+        contacts=contacts,
+        buddies=buddies,
+    )
+
+
+@st.composite
 def participant_records(
     draw: st.DrawFn,
     *,
@@ -417,7 +508,8 @@ def participant_records(
     participant_id: str = "p-1",
     canary: str | None = None,
 ) -> ParticipantRecord:
-    """Whole records: participant, a valid trajectory, measurements, a passport, consents."""
+    """Whole records: participant, a valid trajectory, measurements, a passport, consents and
+    guidance."""
     trajectory = draw(trajectories(participant_id=participant_id))
     if canary is not None:
         # put the canary in every reason and referrer of the history
@@ -444,4 +536,5 @@ def participant_records(
             )
         ),
         consents=draw(st.lists(consents(participant_id=participant_id), max_size=2)),
+        guidance=draw(st.none() | guidances(participant_id=participant_id, canary=canary)),
     )
