@@ -171,6 +171,7 @@ PUBLIC_MODULES = (
     "errors",
     "phases",
     "guidance",
+    "caseload",
     "outcomes",
     "passport",
     "mechanisms",
@@ -312,6 +313,9 @@ def _roots() -> list[object]:
         TransitionPolicy.strict(),
         synth.SynthParameters(),
         __import__("piezomethod.guidance").guidance.GuidancePolicy(),
+        __import__("piezomethod.caseload").caseload.WorkItem(
+            participant_id="p-1", code="no_recent_contact", since=D(2024, 1, 1), message="m"
+        ),
         __import__("piezomethod.guidance").guidance.life_domains()[0],
         analytics.entry_phases(cohort),
         analytics.entry_phases(cohort).suppress(5),

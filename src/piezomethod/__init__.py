@@ -154,6 +154,7 @@ __all__ = [
 
 _SUBMODULES = (
     "analytics",
+    "caseload",
     "catalogues",
     "cli",
     "consent",

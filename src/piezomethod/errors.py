@@ -755,6 +755,54 @@ class Code(enum.StrEnum):
         "twee trajectbegeleiders tegelijk, terwijl het beleid geen co-begeleider toestaat",
         "two coaches at the same time, where the policy allows no co-coach",
     )
+    NO_RECENT_CONTACT = (
+        "no_recent_contact",
+        _GUI,
+        "geen begeleidingscontact binnen de termijn van het beleid",
+        "no guidance contact within the policy's interval",
+    )
+    INTAKE_MISSING = (
+        "intake_missing",
+        _GUI,
+        "een ingeschreven deelnemer zonder intake",
+        "an enrolled participant without an intake",
+    )
+    INTAKE_INCOMPLETE = (
+        "intake_incomplete",
+        _GUI,
+        "de intake bracht niet alle levensdomeinen in kaart",
+        "the intake did not map every life domain",
+    )
+    MEASUREMENT_DUE = (
+        "measurement_due",
+        _GUI,
+        "een vragenlijst moet nu worden afgenomen",
+        "a questionnaire is due now",
+    )
+    MEASUREMENT_MISSING = (
+        "measurement_missing",
+        _GUI,
+        "een vragenlijst is niet afgenomen binnen haar periode",
+        "a questionnaire was not taken within its window",
+    )
+    GOAL_STALLED = (
+        "goal_stalled",
+        _GUI,
+        "een ontwikkeldoel zonder bewijs of verandering sinds lange tijd",
+        "a development goal without evidence or change for a long time",
+    )
+    AFTERCARE_DUE = (
+        "aftercare_due",
+        _GUI,
+        "nazorg na de uitstroom is nog niet gegeven",
+        "aftercare after the exit has not been given yet",
+    )
+    REFERRAL_OPEN = (
+        "referral_open",
+        _GUI,
+        "een doorverwijzing zonder uitkomst",
+        "a referral without an outcome",
+    )
     # -- analytics and the report ------------------------------------------------------------
     INVALID_DURATION = (
         "invalid_duration",

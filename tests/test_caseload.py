@@ -1,0 +1,233 @@
+"""A coach's worklist: every reason, the coach filter, and its invariants."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from piezomethod.caseload import WorkItem, to_frame, worklist
+from piezomethod.guidance import (
+    CoachAssignment,
+    Contact,
+    DomainAssessment,
+    Guidance,
+    GuidancePolicy,
+    Intake,
+    Referral,
+    life_domains,
+)
+from piezomethod.outcomes import Measurement, MeasurementMoment, Response
+from piezomethod.passport import DevelopmentGoal, DevelopmentPassport
+from piezomethod.phases import Enrolment, Event, Exit, Phase, PhaseChange, Trajectory
+from piezomethod.records import Participant, ParticipantRecord
+from piezomethod.synth import synthetic_cohort
+
+D = datetime.date
+AS_OF = D(2024, 6, 28)
+FULL_INTAKE = Intake(
+    date=D(2024, 1, 8),
+    domains=[DomainAssessment(domain_id=d.id, status="no_concern") for d in life_domains()],
+)
+
+
+def _entry(pid: str, day: datetime.date) -> Measurement:
+    return Measurement(
+        participant_id=pid,
+        moment=MeasurementMoment.ENTRY,
+        date=day,
+        response=Response(
+            instrument_id="cbs-geluk", instrument_version="1.0", answers={"geluk": 7}
+        ),
+    )
+
+
+def _record(
+    pid: str,
+    events: Sequence[Event],
+    *,
+    coach: str = "coach-a",
+    contacts: list[Contact] | None = None,
+    intake: Intake | None = FULL_INTAKE,
+    measurements: tuple[Measurement, ...] | None = None,
+    passport: DevelopmentPassport | None = None,
+) -> ParticipantRecord:
+    start = events[0].date
+    return ParticipantRecord(
+        participant=Participant(id=pid),
+        trajectory=Trajectory.from_events(pid, events),
+        measurements=measurements if measurements is not None else (_entry(pid, start),),
+        passport=passport,
+        guidance=Guidance(
+            participant_id=pid,
+            intake=intake,
+            coaches=[CoachAssignment(coach_id=coach, start=start)],
+            contacts=contacts or [],
+        ),
+    )
+
+
+def _codes(record: ParticipantRecord, **options: object) -> list[tuple[str, datetime.date]]:
+    return [(i.code.value, i.since) for i in worklist([record], as_of=AS_OF, **options)]  # type: ignore[arg-type]
+
+
+ENROLLED: list[Event] = [Enrolment(date=D(2024, 1, 8), phase=Phase(1))]
+RECENT = [Contact(date=D(2024, 6, 20), kind="periodic")]
+
+
+def test_a_participant_in_order_needs_nothing() -> None:
+    assert _codes(_record("p", ENROLLED, contacts=RECENT)) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # no contact since 1 April: the phase-1 interval of 42 days ran out on 13 May
+        (
+            {"contacts": [Contact(date=D(2024, 4, 1), kind="periodic")]},
+            [("no_recent_contact", D(2024, 5, 13))],
+        ),
+        ({"contacts": RECENT, "intake": None}, [("intake_missing", D(2024, 1, 8))]),
+        (
+            {"contacts": RECENT, "intake": Intake(date=D(2024, 1, 8))},
+            [("intake_incomplete", D(2024, 1, 8))],
+        ),
+        ({"contacts": RECENT, "measurements": ()}, [("measurement_missing", D(2024, 2, 7))]),
+        (
+            {
+                "contacts": [
+                    *RECENT,
+                    Contact(
+                        date=D(2024, 3, 1),
+                        kind="referral",
+                        referral=Referral(to="schuldhulp", domain_id="financien"),
+                    ),
+                ]
+            },
+            [("referral_open", D(2024, 3, 1))],
+        ),
+        (
+            {
+                "contacts": RECENT,
+                "passport": DevelopmentPassport(
+                    participant_id="p",
+                    goals=[
+                        DevelopmentGoal(
+                            id="g",
+                            skill_id="samenwerken",
+                            phase=1,
+                            set_on=D(2023, 12, 1),
+                            status="in_progress",
+                        )
+                    ],
+                ),
+            },
+            [("goal_stalled", D(2024, 6, 1))],
+        ),
+    ],
+)
+def test_each_reason_on_its_own(
+    changes: dict[str, object], expected: list[tuple[str, datetime.date]]
+) -> None:
+    assert _codes(_record("p", ENROLLED, **changes)) == expected  # type: ignore[arg-type]
+
+
+def test_a_due_questionnaire_after_a_phase_change() -> None:
+    events = [*ENROLLED, PhaseChange(date=D(2024, 6, 24), to_phase=Phase(2))]
+    found = _codes(_record("p", events, contacts=RECENT))
+    assert found == [("measurement_due", D(2024, 6, 10))]
+
+
+def test_aftercare_is_due_within_the_window_and_done_by_a_contact() -> None:
+    events = [*ENROLLED, Exit(date=D(2024, 6, 1), destination="paid_work")]
+    exit_measurement = attrs.evolve(_entry("p", D(2024, 6, 1)), moment=MeasurementMoment.EXIT)
+    measurements = (_entry("p", D(2024, 1, 8)), exit_measurement)
+    record = _record("p", events, contacts=RECENT, measurements=measurements)
+    assert _codes(record) == [("aftercare_due", D(2024, 6, 1))]
+    after = _record(
+        "p",
+        events,
+        contacts=[*RECENT, Contact(date=D(2024, 6, 21), kind="aftercare")],
+        measurements=measurements,
+    )
+    assert _codes(after) == []
+    # after the window, aftercare is no longer asked (the follow-up questionnaire is)
+    late = [i.code.value for i in worklist([record], as_of=D(2024, 10, 1))]
+    assert late == ["measurement_due"]
+
+
+def test_a_transition_talk_is_asked_only_where_the_policy_requires_one() -> None:
+    events = [*ENROLLED, PhaseChange(date=D(2024, 3, 4), to_phase=Phase(2))]
+    transition = attrs.evolve(_entry("p", D(2024, 3, 4)), moment=MeasurementMoment.TRANSITION)
+    record = _record(
+        "p", events, contacts=RECENT, measurements=(_entry("p", D(2024, 1, 8)), transition)
+    )
+    assert _codes(record) == []
+    required = GuidancePolicy(require_transition_talk=True)
+    assert _codes(record, policy=required) == [("transition_without_talk", D(2024, 3, 4))]
+
+
+def test_the_coach_filter_and_the_team_list() -> None:
+    mine = _record("p-1", ENROLLED, coach="coach-a", intake=None, contacts=RECENT)
+    theirs = _record("p-2", ENROLLED, coach="coach-b", intake=None, contacts=RECENT)
+    assert [i.participant_id for i in worklist([mine, theirs], as_of=AS_OF, coach="coach-a")] == [
+        "p-1"
+    ]
+    team = worklist([mine, theirs], as_of=AS_OF)
+    assert [(i.participant_id, i.coach_id) for i in team] == [
+        ("p-1", "coach-a"),
+        ("p-2", "coach-b"),
+    ]
+    assert worklist([mine, theirs], as_of=AS_OF, coach="nobody") == ()
+
+
+def test_the_worklist_as_a_frame() -> None:
+    pytest.importorskip("pandas")
+    frame = to_frame(worklist([_record("p", ENROLLED, intake=None, contacts=RECENT)], as_of=AS_OF))
+    assert list(frame.columns) == ["participant_id", "code", "since", "coach_id", "message"]  # type: ignore[attr-defined]
+    assert frame.iloc[0]["code"] == "intake_missing"  # type: ignore[attr-defined]
+
+
+def test_no_item_carries_personal_text() -> None:
+    contact = Contact(
+        date=D(2024, 3, 1),
+        kind="referral",
+        next_steps="bel mevrouw Jansen",
+        referral=Referral(to="Jansen & co", domain_id="taal"),
+    )
+    items = worklist([_record("p", ENROLLED, contacts=[contact])], as_of=AS_OF)
+    assert items
+    assert all("Jansen" not in i.message for i in items)
+
+
+_COHORT = synthetic_cohort(n=30, seed=5)
+
+
+@given(st.integers(0, 2000))
+def test_items_are_never_in_the_future_and_come_oldest_first(days: int) -> None:
+    as_of = D(2018, 1, 1) + datetime.timedelta(days=days)
+    items = worklist(_COHORT, as_of=as_of)
+    assert all(isinstance(i, WorkItem) for i in items)
+    assert all(i.since <= as_of for i in items if i.code.value != "aftercare_due")
+    assert [i.since for i in items] == sorted(i.since for i in items)
+
+
+@given(st.integers(1, 200))
+def test_a_contact_never_adds_work(days_ago: int) -> None:
+    record = _record("p", ENROLLED, contacts=[Contact(date=D(2024, 1, 8), kind="periodic")])
+    before = worklist([record], as_of=AS_OF)
+    contact = Contact(date=AS_OF - datetime.timedelta(days=days_ago), kind="periodic")
+    assert record.guidance is not None
+    later = attrs.evolve(
+        record,
+        guidance=attrs.evolve(record.guidance, contacts=(*record.guidance.contacts, contact)),
+    )
+    after = worklist([later], as_of=AS_OF)
+    # nothing new to do, and nothing waits longer than it did
+    waiting = {(i.participant_id, i.code): i.since for i in before}
+    assert all((i.participant_id, i.code) in waiting for i in after)
+    assert all(i.since >= waiting[(i.participant_id, i.code)] for i in after)
