@@ -60,11 +60,13 @@ def leave(
 # --- phases --------------------------------------------------------------------------------
 
 
-# Source: Movisie (2019), research summary, section "De PiëzoMethodiek"; Booijink (Movisie, 2017/18).
+# Source: Movisie 2019, "De PiëzoMethodiek en haar deelnemers"; Movisie 2017/18 (Booijink); phase
+# 0's setting inferred from Vakkundig aan het werk (programme brochure, 2018), "VIJF FASES",
+# "deelname aan educatieve activiteiten in de Piëzo-locaties".
 @pytest.mark.parametrize(
     ("number", "name_nl", "setting"),
     [
-        (0, "eerste maatschappelijke activering", Setting.HOME),
+        (0, "eerste maatschappelijke activering", Setting.CENTRE),
         (1, "deelname aan activiteiten", Setting.CENTRE),
         (2, "lerend vrijwilligerswerk binnen de locatie", Setting.CENTRE),
         (3, "lerend vrijwilligerswerk bij een partnerorganisatie", Setting.PARTNER),
@@ -538,3 +540,26 @@ def test_a_field_added_later_cannot_be_left_unset() -> None:
         Tagged.from_events("p-1", [enrol(0, 1)])
     with pytest.raises(TypeError, match="not fields"):
         Trajectory._trusted(participant_id="p-1", events=(), extra=1)
+
+
+@pytest.mark.parametrize(
+    ("destination", "sourced"),
+    [
+        # Movisie 2019, "De PiëzoMethodiek en haar deelnemers": phase 4 "een opleiding en/of een
+        # reguliere baan"; "een ander traject binnen de gemeente"; "vrijwilligerswerk"
+        (ExitDestination.PAID_WORK, True),
+        (ExitDestination.EDUCATION, True),
+        (ExitDestination.OTHER_MUNICIPAL_TRAJECTORY, True),
+        (ExitDestination.VOLUNTEER_WORK_ELSEWHERE, True),
+        # the library's additions
+        (ExitDestination.MOVED_AWAY, False),
+        (ExitDestination.HEALTH, False),
+        (ExitDestination.OWN_CHOICE, False),
+        (ExitDestination.LOST_CONTACT, False),
+        (ExitDestination.OTHER, False),
+    ],
+)
+def test_exit_destinations_say_whether_the_sources_name_them(
+    destination: ExitDestination, sourced: bool
+) -> None:
+    assert destination.sourced is sourced

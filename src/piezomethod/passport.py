@@ -403,7 +403,10 @@ class Placement:
 
 
 class MilestoneKind(enum.StrEnum):
-    """What is celebrated: a step forward, a re-entry, an exit into work or education, a goal."""
+    """What is celebrated. The source names the transition from one phase to the next (Movisie
+    2019, "Verbeterkansen", "Die overgangsmomenten kunnen meteen worden ‘gevierd’"): a step
+    forward. **The library widens it** — a re-entry, an exit into work or education and an
+    achieved goal are its own additions, which an organisation may or may not celebrate."""
 
     STEP_FORWARD = "step_forward"
     RE_ENTRY = "re_entry"

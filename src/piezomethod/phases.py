@@ -99,11 +99,19 @@ __all__ = [
 
 
 class Setting(enum.StrEnum):
-    """Where a phase mainly takes place (Movisie 2019, "De PiëzoMethodiek en haar deelnemers",
-    "binnen het PiëzoCentrum"; the sources do not say where phase 0 takes place)."""
+    """Where a phase mainly takes place. Phases 1 and 2 at the PiëzoCentrum (Movisie 2019, "De
+    PiëzoMethodiek en haar deelnemers", "activiteiten binnen het PiëzoCentrum"), phase 3 at a
+    partner organisation or company, phase 4 at a school or an employer. For phase 0 the sources
+    give no setting of its own; the programme brochure joins the first step to the activities
+    "in de Piëzo-locaties" (Vakkundig aan het werk (programme brochure, 2018), "VIJF FASES", "De
+    eerste stap is eerste maatschappelijke activering en deelname aan educatieve activiteiten in
+    de Piëzo-locaties"), so the library places it at the centre — an inference, not a statement
+    of the sources."""
 
     HOME = "home"
-    """At home and in the neighbourhood: outreach, including a home visit (*huisbezoek*)."""
+    """At home. No phase takes place at home; the sources name a home visit (*huisbezoek*) for
+    statushouders at settlement (Movisie 2019, "Verbeterkansen", "bijvoorbeeld in de vorm van
+    een huisbezoek"), which :mod:`piezomethod.guidance` records as a contact."""
     CENTRE = "centre"
     """At the PiëzoCentrum, the neighbourhood centre that is the participant's home base."""
     PARTNER = "partner"
@@ -221,9 +229,12 @@ _PHASE_INFO: dict[Phase, PhaseInfo] = {
                 "build a bond of trust, get the home and family situation in order and "
                 "increase self-reliance in society"
             ),
-            setting=Setting.HOME,
+            setting=Setting.CENTRE,
             colour=DEFAULT_COLOURS[Phase.ACTIVATION],
-            source=_SOURCE,
+            source=_SOURCE
+            + "; the setting is inferred from: Vakkundig aan het werk (programme brochure, "
+            '2018), "VIJF FASES", "De eerste stap is eerste maatschappelijke activering en '
+            'deelname aan educatieve activiteiten in de Piëzo-locaties"',
         ),
         PhaseInfo(
             phase=Phase.ACTIVITIES,
@@ -326,22 +337,54 @@ def _as_phase(value: object, field: str) -> Phase:
 
 
 class ExitDestination(Labelled):
-    """Where a participant goes when they leave the method (*uitstroom*)."""
+    """Where a participant goes when they leave the method (*uitstroom*).
+
+    From the sources: paid work and education (phase 4, "een opleiding en/of een reguliere
+    baan"), another municipal trajectory (Movisie 2019, "De PiëzoMethodiek en haar
+    deelnemers", "omdat een ander traject binnen de gemeente beter past") and volunteer work
+    elsewhere (same section, "vrijwilligerswerk het hoogst haalbare"). **The library's
+    additions**, for what a tracking system meets in practice but the sources do not name:
+    moved away, health, own choice, lost contact, and other.
+    """
 
     PAID_WORK = "paid_work"
     EDUCATION = "education"
     VOLUNTEER_WORK_ELSEWHERE = "volunteer_work_elsewhere"
     OTHER_MUNICIPAL_TRAJECTORY = "other_municipal_trajectory"
     MOVED_AWAY = "moved_away"
+    """The library's addition (not in the sources)."""
     HEALTH = "health"
+    """The library's addition (not in the sources)."""
     OWN_CHOICE = "own_choice"
+    """The library's addition (not in the sources)."""
     LOST_CONTACT = "lost_contact"
+    """The library's addition (not in the sources)."""
     OTHER = "other"
+    """The library's addition (not in the sources)."""
 
     @property
     def is_work_or_education(self) -> bool:
-        """True for paid work and education: the exits the method counts as moving on."""
+        """True for paid work and education, the goal of phase 4. It does not mark an exit as
+        a success: for many participants a job or education is not the goal at all (Movisie
+        2019, "De PiëzoMethodiek en haar deelnemers", "Voor een aanzienlijk deel van de
+        deelnemers is een baan of opleiding gezien hun situatie bovendien niet het
+        einddoel")."""
         return self in (ExitDestination.PAID_WORK, ExitDestination.EDUCATION)
+
+    @property
+    def sourced(self) -> bool:
+        """True when the sources name this destination; False for the library's additions."""
+        return self in _SOURCED_DESTINATIONS
+
+
+_SOURCED_DESTINATIONS = frozenset(
+    {
+        ExitDestination.PAID_WORK,
+        ExitDestination.EDUCATION,
+        ExitDestination.VOLUNTEER_WORK_ELSEWHERE,
+        ExitDestination.OTHER_MUNICIPAL_TRAJECTORY,
+    }
+)
 
 
 def _phase(value: Phase | int, field: str = "phase") -> Phase:
