@@ -15,6 +15,7 @@ from piezomethod.mechanisms import (
     DECISION_RULES,
     Assessment,
     ItemAnswer,
+    ItemStatus,
     Level,
     check_assessment,
     coverage,
@@ -100,8 +101,13 @@ def test_the_organisation_checklist_has_preconditions_and_implementation() -> No
         ("maatje", {Phase(1), Phase(2)}),  # a buddy for statushouders in phases 1-2
         ("extern_vrijwilligerswerk", {Phase(3)}),
         ("les_buiten_werktijd", {Phase(2), Phase(3), Phase(4)}),
-        ("huisbezoek", {Phase(0)}),
+        # at settlement, "vooral in het begin" (Movisie 2019, "Verbeterkansen")
+        ("huisbezoek", {Phase(0), Phase(1)}),
         ("overgang_gevierd", {Phase(1), Phase(2), Phase(3), Phase(4)}),
+        # "ook om vroegtijdig aan verwachtingsmanagement te doen": not limited to late phases
+        ("snuffelstage", set(Phase)),
+        # "het eveneens in de andere fases inzetten van ... het ontwikkelpaspoort"
+        ("portfolio", set(Phase)),
     ],
 )
 def test_the_improvement_points_are_items(item_id: str, phases: set[Phase]) -> None:
@@ -172,8 +178,10 @@ def test_coverage_scores_gaps_and_unanswered() -> None:
     )
     found = {c.group_id: c for c in coverage(a, framework=FW)}
     dev = found["ontwikkelingsgericht"]
-    assert dev.score == pytest.approx((1 + 0 + 0.5) / 3)
-    assert dev.answered == 3
+    # practice: external volunteering (no); recommendations: goals (yes), portfolio (partly)
+    assert (dev.score, dev.answered) == (0.0, 1)
+    assert dev.recommendation_score == pytest.approx((1 + 0.5) / 2)
+    assert dev.recommendations_answered == 2
     assert dev.gaps == ("portfolio", "extern_vrijwilligerswerk")  # in the framework's order
     assert set(dev.unanswered) == {"ontwikkelgesprek", "overgang_gevierd", "meting_afgenomen"}
     assert found["veilige_thuishaven"].score is None
@@ -306,8 +314,14 @@ def test_printable_checklists_per_phase_and_language() -> None:
     md = checklist_markdown(FW, phase=Phase(1), lang="nl")
     shown = MarkdownIt("commonmark").render(md)  # what a reader sees, escapes resolved
     assert shown.startswith("<h1>Checklist werkzame mechanismen — Fase 1: deelname aan")
+    # a research recommendation says so on paper
     assert (
-        "<li>[ ] Een statushouder heeft een maatje dat zich om hem of haar bekommert.</li>" in shown
+        "<li>[ ] Een statushouder heeft een maatje dat zich om hem of haar bekommert. "
+        "<em>(aanbeveling uit het onderzoek)</em></li>" in shown
+    )
+    assert (
+        "<li>[ ] De deelnemer past het Nederlands actief toe in activiteiten en vrijwilligerswerk.</li>"
+        in shown
     )
     assert (
         "lerend vrijwilligerswerk bij een partnerorganisatie (of zelfstandiger" not in md
@@ -319,3 +333,57 @@ def test_printable_checklists_per_phase_and_language() -> None:
     org = checklist_markdown(FW, phase=Phase(0), level=Level.ORGANISATION, lang="en")
     assert "## Preconditions" in org
     assert "## Implementation" in org
+
+
+# Movisie 2019, "Verbeterkansen": the research's recommendations, by their wording ("kan
+# wellicht", "zou het goed zijn", "is wenselijk", "is het extra zinvol", "is het behulpzaam").
+RECOMMENDATIONS = {
+    "top3_talenten",  # "kan wellicht meer focus aangebracht worden door samen een top 3"
+    "snuffelstage",  # "Verder zou het goed zijn meer gebruik te maken van externe snuffelstages"
+    "maatje",  # "Ook in fase 1 en 2 is het extra zinvol statushouders te koppelen aan een maatje"
+    "ontwikkelgesprek",  # "is het behulpzaam de ontwikkelgesprekken meer systematisch"
+    "overgang_gevierd",  # "Die overgangsmomenten kunnen meteen worden ‘gevierd’"
+    "portfolio",  # "Aan de hand daarvan kan vervolgens een portfolio opgebouwd worden"
+    "meer_verwachten",  # "zou het goed zijn in de hogere fases nog wat meer ... te verwachten"
+    "match_arbeidsmarkt",  # "benadrukken de netwerkpartners dat het belangrijk is"
+    "afstemming_gemeente",  # "zou het goed zijn wanneer klantmanagers meer betrokken zouden zijn"
+    "externe_plaatsen",  # "uitbreiding van de externe lerend vrijwilligersplaatsen wenselijk"
+    "ontwikkelpaspoort_alle_fasen",  # "het eveneens in de andere fases inzetten"
+    # Movisie 2019, "Werkzame mechanismen"
+    "ontwikkeldoelen",  # "gaven aan dat het wellicht goed is om meer expliciet te benoemen"
+    "les_buiten_werktijd",  # "Het zou mooi zijn als taallessen vaker in avonduren"
+    "contact_nederlandstaligen",  # "Uit literatuur weten we ook dat contact ... erg belangrijk"
+}
+
+
+def test_each_item_says_whether_it_is_practice_or_a_recommendation() -> None:
+    import json
+    from importlib import resources
+
+    found = {i.id for i in FW.items() if i.status is ItemStatus.RECOMMENDATION}
+    assert found == RECOMMENDATIONS
+    # every built-in item states its status in the data, none relies on the default
+    data = json.loads(
+        (resources.files("piezomethod") / "data" / "mechanisms.json").read_text("utf-8")
+    )
+    groups = [*data["mechanisms"], *data["organisation"]]
+    assert all("status" in item for group in groups for item in group["items"])
+
+
+def test_every_mechanism_has_location_items() -> None:
+    for mechanism in FW.mechanisms:
+        assert any(i.level is Level.LOCATION for i in mechanism.items), mechanism.id
+
+
+def test_not_following_a_recommendation_never_lowers_the_practice_score() -> None:
+    yes = assessment(1, {"welkom": "yes", "persoonlijke_aandacht": "yes"})
+    also_no = assessment(
+        1, {"welkom": "yes", "persoonlijke_aandacht": "yes", "top3_talenten": "no", "maatje": "no"}
+    )
+    before = {c.group_id: c.score for c in coverage(yes, framework=FW)}
+    after = {c.group_id: c.score for c in coverage(also_no, framework=FW)}
+    assert before == after
+    talent = next(
+        c for c in coverage(also_no, framework=FW) if c.group_id == "mens_en_talentgericht"
+    )
+    assert talent.recommendation_score == 0.0

@@ -144,6 +144,10 @@ _LABELS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
         "error": ("fout", "error"),
         "warning": ("waarschuwing", "warning"),
     },
+    "ItemStatus": {
+        "practice": ("huidige praktijk", "current practice"),
+        "recommendation": ("aanbeveling uit het onderzoek", "research recommendation"),
+    },
     "DomainStatus": {
         "no_concern": ("geen zorg", "no concern"),
         "needs_attention": ("vraagt aandacht", "needs attention"),

@@ -29,7 +29,7 @@ import attrs
 
 from piezomethod._checks import as_tuple, check_optional_text, check_text, checked, fields, to_enum
 from piezomethod._compat import deprecated_names
-from piezomethod._i18n import Text
+from piezomethod._i18n import Labelled, Text
 from piezomethod.errors import Code, FieldError, Issue, Severity
 from piezomethod.outcomes import MeasurementStatus, compliance
 from piezomethod.passport import GoalStatus, MilestoneKind, PlacementKind, milestones_from
@@ -43,6 +43,7 @@ __all__ = [
     "ChecklistItem",
     "ChecklistSection",
     "ItemAnswer",
+    "ItemStatus",
     "Level",
     "Mechanism",
     "MechanismCoverage",
@@ -69,6 +70,22 @@ def _level(value: Level | str, field: str = "level") -> Level:
     return to_enum(Level, value, field)
 
 
+class ItemStatus(Labelled):
+    """Whether an item describes the method's current practice or a research recommendation.
+
+    The sources tell them apart by their wording: what the method does ("De PiëzoMethodiek
+    probeert ...") against what the research recommends ("kan wellicht", "zou goed zijn",
+    "is wenselijk"). :func:`coverage` scores the two apart, so that a location is not marked
+    down for not (yet) following a recommendation."""
+
+    PRACTICE = "practice"
+    RECOMMENDATION = "recommendation"
+
+
+def _status(value: ItemStatus | str, field: str = "status") -> ItemStatus:
+    return to_enum(ItemStatus, value, field)
+
+
 def _phases(values: Iterable[Phase | int], field: str = "phases") -> frozenset[Phase]:
     found = frozenset(Phase.coerce(v, field=field) for v in as_tuple(values, field))
     if not found:
@@ -81,8 +98,10 @@ class ChecklistItem:
     """One thing to check: its text, the level and phases it applies to, where it comes from.
 
     ``derived`` is true when this library worded the item as a concrete translation of a
-    mechanism or improvement point rather than following the source's text. ``check`` names the
-    decision rule (see :data:`DECISION_RULES`) when the data can show the answer.
+    mechanism or improvement point rather than following the source's text. ``status`` says
+    whether it is current practice or a research recommendation (default: practice; every
+    built-in item states it). ``check`` names the decision rule (see :data:`DECISION_RULES`)
+    when the data can show the answer.
     """
 
     id: str = attrs.field(validator=check_text)
@@ -92,6 +111,7 @@ class ChecklistItem:
     derived: bool
     source: str
     check: str | None = attrs.field(default=None, validator=check_optional_text)
+    status: ItemStatus = attrs.field(default=ItemStatus.PRACTICE, converter=_status)
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
@@ -271,8 +291,12 @@ def check_assessment(assessment: Assessment, *, framework: MechanismFramework) -
 class MechanismCoverage:
     """How well one mechanism (or section) is covered in an assessment.
 
-    ``score`` is the mean credit (yes 1, partly ½, no 0) over the applicable answered items, in
-    [0, 1], or None when none is answered. ``unanswered`` lists applicable items without an
+    ``score`` is the mean credit (yes 1, partly ½, no 0) over the applicable answered items of
+    current **practice**, in [0, 1], or None when none is answered; ``answered`` and
+    ``applicable`` count those items. The research's **recommendations** are scored apart, in
+    ``recommendation_score`` (over ``recommendations_answered`` of
+    ``recommendations_applicable``), so that not (yet) following a recommendation never lowers
+    the practice score. ``unanswered`` lists applicable items (of both kinds) without an
     answer; ``gaps`` the items answered *no* or *partly*.
     """
 
@@ -282,6 +306,9 @@ class MechanismCoverage:
     applicable: int
     unanswered: tuple[str, ...]
     gaps: tuple[str, ...]
+    recommendation_score: float | None = None
+    recommendations_answered: int = 0
+    recommendations_applicable: int = 0
 
 
 @checked
@@ -305,7 +332,7 @@ def coverage(
     ... )
     >>> c = coverage(a, framework=mechanism_framework())[0]
     >>> c.group_id, c.score, c.unanswered, c.gaps
-    ('veilige_thuishaven', 0.75, ('persoonlijke_aandacht',), ('weinig_tijdsdruk',))
+    ('veilige_thuishaven', 0.75, ('persoonlijke_aandacht', 'huisbezoek'), ('weinig_tijdsdruk',))
     """
     issues = check_assessment(assessment, framework=framework)
     if issues:
@@ -319,7 +346,7 @@ def coverage(
     for group_id, _name, items in framework.checklist(
         phase=assessment.phase, level=assessment.level
     ):
-        credits: list[float] = []
+        credits: dict[ItemStatus, list[float]] = {s: [] for s in ItemStatus}
         unanswered: list[str] = []
         gaps: list[str] = []
         for item in items:
@@ -329,17 +356,23 @@ def coverage(
                 continue
             if answer.credit is None:
                 continue
-            credits.append(answer.credit)
+            credits[item.status].append(answer.credit)
             if answer in (Answer.NO, Answer.PARTLY):
                 gaps.append(item.id)
+        practice, advice = credits[ItemStatus.PRACTICE], credits[ItemStatus.RECOMMENDATION]
         result.append(
             MechanismCoverage(
                 group_id=group_id,
-                score=sum(credits) / len(credits) if credits else None,
-                answered=len(credits),
-                applicable=len(items),
+                score=sum(practice) / len(practice) if practice else None,
+                answered=len(practice),
+                applicable=sum(1 for i in items if i.status is ItemStatus.PRACTICE),
                 unanswered=tuple(unanswered),
                 gaps=tuple(gaps),
+                recommendation_score=sum(advice) / len(advice) if advice else None,
+                recommendations_answered=len(advice),
+                recommendations_applicable=sum(
+                    1 for i in items if i.status is ItemStatus.RECOMMENDATION
+                ),
             )
         )
     return tuple(result)

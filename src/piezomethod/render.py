@@ -25,7 +25,7 @@ import re
 from piezomethod._checks import checked, to_enum
 from piezomethod._i18n import Lang, check_lang
 from piezomethod.consent import Portfolio
-from piezomethod.mechanisms import Level, MechanismFramework
+from piezomethod.mechanisms import ChecklistItem, ItemStatus, Level, MechanismFramework
 from piezomethod.phases import Phase
 
 __all__ = ["checklist_html", "checklist_markdown", "portfolio_html", "portfolio_markdown"]
@@ -203,6 +203,7 @@ _CHECK_WORDS: dict[str, dict[str, str]] = {
         "level": "Niveau",
         "answer": "ja / deels / nee / n.v.t.",
         "derived": "afgeleid",
+        "recommendation": "aanbeveling uit het onderzoek",
         "participant": "deelnemer",
         "location": "locatie",
         "organisation": "organisatie",
@@ -213,6 +214,7 @@ _CHECK_WORDS: dict[str, dict[str, str]] = {
         "level": "Level",
         "answer": "yes / partly / no / n/a",
         "derived": "derived",
+        "recommendation": "research recommendation",
         "participant": "participant",
         "location": "location",
         "organisation": "organisation",
@@ -222,14 +224,23 @@ _CHECK_WORDS: dict[str, dict[str, str]] = {
 
 def _checklist(
     framework: MechanismFramework, phase: Phase | int, level: Level | str, lang: Lang
-) -> tuple[str, list[tuple[str, list[tuple[str, bool]]]]]:
+) -> tuple[str, list[tuple[str, list[tuple[str, str]]]]]:
+    """The heading, and per group its name and items as (text, notes): whether the library
+    worded the item (derived) and whether it is a research recommendation."""
     w = _CHECK_WORDS[check_lang(lang)]
     lvl = to_enum(Level, level, "level")
     stage = Phase.coerce(phase)
     where = f"{w['phase']} {int(stage)}: {stage.info.name(lang=lang)}"
     heading = f"{w['title']} — {where} — {w['level']}: {w[lvl.value]}"
+
+    def notes(item: ChecklistItem) -> str:
+        found = [w["derived"]] if item.derived else []
+        if item.status is ItemStatus.RECOMMENDATION:
+            found.append(w["recommendation"])
+        return "; ".join(found)
+
     groups = [
-        (name.get(lang=lang), [(item.text.get(lang=lang), item.derived) for item in items])
+        (name.get(lang=lang), [(item.text.get(lang=lang), notes(item)) for item in items])
         for _gid, name, items in framework.checklist(phase=stage, level=lvl)
     ]
     return heading, groups
@@ -250,8 +261,8 @@ def checklist_markdown(
     for name, items in groups:
         out += [f"## {_md_escape(name)}", ""]
         out += [
-            f"- [ ] {_md_escape(text)}" + (f" *({w['derived']})*" if derived else "")
-            for text, derived in items
+            f"- [ ] {_md_escape(text)}" + (f" *({_md_escape(note)})*" if note else "")
+            for text, note in items
         ]
         out.append("")
     return "\n".join(out)
@@ -279,10 +290,8 @@ def checklist_html(
     for name, items in groups:
         parts.append(f"<h2>{e(name)}</h2><ul>")
         parts += [
-            f"<li>&#9744; {e(text)}"
-            + (f" <em>({e(w['derived'])})</em>" if derived else "")
-            + "</li>"
-            for text, derived in items
+            f"<li>&#9744; {e(text)}" + (f" <em>({e(note)})</em>" if note else "") + "</li>"
+            for text, note in items
         ]
         parts.append("</ul>")
     parts.append("</body></html>")

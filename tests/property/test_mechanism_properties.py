@@ -48,7 +48,9 @@ def assessments(draw: st.DrawFn) -> Assessment:
 def test_coverage_is_within_0_and_1(a: Assessment) -> None:
     for c in coverage(a, framework=FW):
         assert c.score is None or 0 <= c.score <= 1
-        assert c.answered + len(c.unanswered) <= c.applicable
+        assert c.recommendation_score is None or 0 <= c.recommendation_score <= 1
+        answered = c.answered + c.recommendations_answered
+        assert answered + len(c.unanswered) <= c.applicable + c.recommendations_applicable
         assert set(c.gaps) <= {x.item_id for x in a.answers}
 
 
