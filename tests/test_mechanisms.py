@@ -387,3 +387,105 @@ def test_not_following_a_recommendation_never_lowers_the_practice_score() -> Non
         c for c in coverage(also_no, framework=FW) if c.group_id == "mens_en_talentgericht"
     )
     assert talent.recommendation_score == 0.0
+
+
+# --- evaluate from the coach's work ------------------------------------------------------------
+
+
+def _guided(
+    *,
+    statushouder: bool | None = True,
+    guidance: dict[str, object] | None = None,
+) -> ParticipantRecord:
+    from piezomethod.guidance import Guidance
+    from piezomethod.phases import Event
+
+    events: list[Event] = [
+        Enrolment(date=D(2022, 1, 10), phase=Phase(1)),
+        PhaseChange(date=D(2022, 9, 5), to_phase=Phase(2)),
+    ]
+    return ParticipantRecord(
+        participant=Participant(id="s-1", statushouder=statushouder),
+        trajectory=Trajectory.from_events("s-1", events),
+        guidance=None if guidance is None else Guidance(participant_id="s-1", **guidance),  # type: ignore[arg-type]
+    )
+
+
+def _auto(record: ParticipantRecord) -> dict[str, str]:
+    found = evaluate(record, as_of=D(2022, 10, 1), framework=FW)
+    return {a.item_id: a.answer.value for a in found.answers}
+
+
+GUIDED_ITEMS = (
+    "intake_levensdomeinen",
+    "doorverwijzing",
+    "ontwikkelgesprek",
+    "maatje",
+    "huisbezoek",
+)
+
+
+def test_without_guidance_data_the_guidance_items_stay_open() -> None:
+    answers = _auto(_guided(guidance=None))
+    assert not set(GUIDED_ITEMS) & set(answers)
+
+
+def test_the_coachs_work_answers_what_it_can() -> None:
+    from piezomethod.guidance import (
+        BuddyAssignment,
+        Contact,
+        DomainAssessment,
+        Intake,
+        Referral,
+        life_domains,
+    )
+
+    domains = [DomainAssessment(domain_id=d.id, status="no_concern") for d in life_domains()]
+    domains[1] = DomainAssessment(domain_id="financien", status="referred")
+    guidance = {
+        "intake": Intake(date=D(2022, 1, 10), domains=domains),
+        "contacts": [
+            Contact(
+                date=D(2022, 2, 1),
+                kind="referral",
+                referral=Referral(to="schuldhulpverlening", domain_id="financien"),
+            ),
+            Contact(date=D(2022, 8, 29), kind="transition_talk", decides_change_on=D(2022, 9, 5)),
+        ],
+        "buddies": [BuddyAssignment(buddy_id="b", start=D(2022, 3, 1))],
+    }
+    answers = _auto(_guided(guidance=guidance))
+    assert {
+        k: answers.get(k)
+        for k in ("intake_levensdomeinen", "doorverwijzing", "ontwikkelgesprek", "maatje")
+    } == {
+        "intake_levensdomeinen": "yes",
+        "doorverwijzing": "yes",
+        "ontwikkelgesprek": "yes",
+        "maatje": "yes",
+    }
+    # an empty guidance record: the organisation records guidance, and none of it happened
+    empty = _auto(_guided(guidance={}))
+    assert {
+        k: empty.get(k)
+        for k in ("intake_levensdomeinen", "doorverwijzing", "ontwikkelgesprek", "maatje")
+    } == {
+        "intake_levensdomeinen": "no",
+        "doorverwijzing": None,  # no intake, so nothing known to refer: the data cannot say
+        "ontwikkelgesprek": "no",
+        "maatje": "no",
+    }
+
+
+def test_statushouder_items_do_not_apply_to_others_and_abstain_when_unknown() -> None:
+    assert _auto(_guided(statushouder=False, guidance={}))["maatje"] == "not_applicable"
+    assert "maatje" not in _auto(_guided(statushouder=None, guidance={}))
+
+
+def test_a_partly_mapped_intake_is_partly() -> None:
+    from piezomethod.guidance import DomainAssessment, Intake
+
+    intake = Intake(
+        date=D(2022, 1, 10), domains=[DomainAssessment(domain_id="taal", status="addressed")]
+    )
+    assert _auto(_guided(guidance={"intake": intake}))["intake_levensdomeinen"] == "partly"

@@ -31,6 +31,7 @@ from piezomethod._checks import as_tuple, check_optional_text, check_text, check
 from piezomethod._compat import deprecated_names
 from piezomethod._i18n import Labelled, Text
 from piezomethod.errors import Code, FieldError, Issue, Severity
+from piezomethod.guidance import ContactKind, DomainStatus
 from piezomethod.outcomes import MeasurementStatus, compliance
 from piezomethod.passport import GoalStatus, MilestoneKind, PlacementKind, milestones_from
 from piezomethod.phases import MoveKind, Phase
@@ -506,7 +507,71 @@ def _taster_internship(
     return Answer.YES if found else None  # no taster internship may simply mean none was fitting
 
 
+def _intake_mapped(record: ParticipantRecord, _phase: Phase, on: datetime.date) -> Answer | None:
+    guidance = record.guidance
+    if guidance is None:
+        return None  # the organisation records no guidance here: the data cannot say
+    intake = guidance.intake
+    if intake is None or intake.date > on:
+        return Answer.NO
+    if intake.complete():
+        return Answer.YES
+    return Answer.PARTLY if intake.domains else Answer.NO
+
+
+def _referred(record: ParticipantRecord, _phase: Phase, on: datetime.date) -> Answer | None:
+    guidance = record.guidance
+    if guidance is None or guidance.intake is None:
+        return None
+    wanted = {d.domain_id for d in guidance.intake.domains if d.status is DomainStatus.REFERRED}
+    if not wanted:
+        return None  # nothing to refer: not for the data to judge
+    done = {
+        c.referral.domain_id for c in guidance.contacts if c.referral is not None and c.date <= on
+    }
+    found = len(wanted & done)
+    return Answer.YES if found == len(wanted) else Answer.PARTLY if found else Answer.NO
+
+
+def _talk_decided(record: ParticipantRecord, phase: Phase, on: datetime.date) -> Answer | None:
+    guidance = record.guidance
+    entered = [m for m in record.trajectory.moves() if m.to_phase == phase and m.date <= on]
+    if guidance is None or not entered:
+        return None
+    move = entered[-1]
+    if move.kind in (MoveKind.ENTRY, MoveKind.RE_ENTRY):
+        return Answer.NOT_APPLICABLE  # entered by an enrolment: no transition to talk about
+    decided = any(c.decides_change_on == move.date for c in guidance.contacts)
+    return Answer.YES if decided else Answer.NO
+
+
+def _statushouder_support(kind: str) -> Rule:
+    def rule(record: ParticipantRecord, _phase: Phase, on: datetime.date) -> Answer | None:
+        guidance = record.guidance
+        statushouder = record.participant.statushouder
+        if statushouder is None or guidance is None:
+            return None
+        if not statushouder:
+            return Answer.NOT_APPLICABLE  # the sources name these for statushouders
+        if kind == "buddy":
+            found = any(b.start <= on for b in guidance.buddies)
+        else:
+            wanted = (
+                ContactKind.HOME_VISIT if kind == "home_visit" else ContactKind.VISITING_VOLUNTEER
+            )
+            found = any(c.kind is wanted and c.date <= on for c in guidance.contacts)
+        return Answer.YES if found else Answer.NO
+
+    return rule
+
+
 DECISION_RULES: Mapping[str, Rule] = {
+    "intake_mapped": _intake_mapped,
+    "referred": _referred,
+    "talk_decided": _talk_decided,
+    "buddy": _statushouder_support("buddy"),
+    "home_visit": _statushouder_support("home_visit"),
+    "visiting_volunteer": _statushouder_support("visiting_volunteer"),
     "wishes_recorded": _wishes_recorded,
     "top3_agreed": _top3_agreed,
     "goals_in_phase": _goals_in_phase,
