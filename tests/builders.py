@@ -313,6 +313,7 @@ def _roots() -> list[object]:
         TransitionPolicy.strict(),
         synth.SynthParameters(),
         __import__("piezomethod.guidance").guidance.GuidancePolicy(),
+        __import__("piezomethod.caseload").caseload.guidance_figures(cohort),
         __import__("piezomethod.caseload").caseload.WorkItem(
             participant_id="p-1", code="no_recent_contact", since=D(2024, 1, 1), message="m"
         ),

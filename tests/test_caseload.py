@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from piezomethod.caseload import WorkItem, to_frame, worklist
+from piezomethod.caseload import WorkItem, guidance_figures, to_frame, worklist
 from piezomethod.guidance import (
     CoachAssignment,
     Contact,
@@ -24,7 +24,7 @@ from piezomethod.guidance import (
 from piezomethod.outcomes import Measurement, MeasurementMoment, Response
 from piezomethod.passport import DevelopmentGoal, DevelopmentPassport
 from piezomethod.phases import Enrolment, Event, Exit, Phase, PhaseChange, Trajectory
-from piezomethod.records import Participant, ParticipantRecord
+from piezomethod.records import Cohort, Participant, ParticipantRecord
 from piezomethod.synth import synthetic_cohort
 
 D = datetime.date
@@ -231,3 +231,92 @@ def test_a_contact_never_adds_work(days_ago: int) -> None:
     waiting = {(i.participant_id, i.code): i.since for i in before}
     assert all((i.participant_id, i.code) in waiting for i in after)
     assert all(i.since >= waiting[(i.participant_id, i.code)] for i in after)
+
+
+# -- the team lead's figures ----------------------------------------------------------------------
+
+
+def _team() -> Cohort:
+    one = _record(
+        "p-1",
+        [*ENROLLED, PhaseChange(date=D(2024, 3, 4), to_phase=Phase(2))],
+        coach="coach-a",
+        contacts=[
+            Contact(date=D(2024, 1, 15), kind="intake"),  # 7 days after entry, in phase 1
+            Contact(date=D(2024, 2, 26), kind="transition_talk", decides_change_on=D(2024, 3, 4)),
+            Contact(date=D(2024, 4, 1), kind="periodic"),  # in phase 2
+        ],
+    )
+    two = _record(
+        "p-2",
+        [
+            Enrolment(date=D(2024, 2, 5), phase=Phase(1)),
+            PhaseChange(date=D(2024, 5, 6), to_phase=Phase(3)),
+        ],
+        coach="coach-a",
+        intake=Intake(date=D(2024, 2, 5)),  # maps no domain
+        contacts=[Contact(date=D(2024, 2, 5), kind="intake")],  # on the day of entry
+    )
+    three = _record(
+        "p-3", [Enrolment(date=D(2024, 6, 3), phase=Phase(0))], coach="coach-b", intake=None
+    )
+    unguided = ParticipantRecord(
+        participant=Participant(id="p-4"),
+        trajectory=Trajectory.from_events("p-4", [Enrolment(date=D(2024, 1, 1), phase=Phase(1))]),
+    )
+    return Cohort(records=[one, two, three, unguided], as_of=AS_OF)
+
+
+def test_the_team_leads_figures_by_hand() -> None:
+    figures = guidance_figures(_team())
+    assert figures.participants == 3  # the record without guidance says nothing about it
+    counts = figures.counts
+    assert [counts.get(str(p), "contacts") for p in range(5)] == [0, 3, 1, 0, 0]
+    assert [counts.get(str(p), "transitions") for p in range(5)] == [0, 0, 1, 1, 0]
+    assert [counts.get(str(p), "with_talk") for p in range(5)] == [0, 0, 1, 0, 0]
+    assert figures.share_with_talk == 0.5
+    assert (figures.intakes, figures.complete_intakes, figures.share_complete_intakes) == (
+        2,
+        1,
+        0.5,
+    )
+    assert dict(zip(figures.caseload.rows, figures.caseload.row_totals, strict=True)) == {
+        "coach-a": 2,
+        "coach-b": 1,
+    }
+    assert sorted(figures.first_contact_days) == [0, 7]
+    assert figures.awaiting_first_contact == 1  # p-3 has not been seen yet
+    assert figures.median_first_contact_days == 3.5
+    # phase 1: p-1 from 8 Jan to 4 Mar (56 days), p-2 from 5 Feb to 6 May (91 days)
+    assert figures.participant_months[Phase(1)] == pytest.approx((56 + 91) / (365.25 / 12))
+    assert figures.contacts_per_month(Phase(1)) == pytest.approx(3 / ((56 + 91) / (365.25 / 12)))
+    assert figures.contacts_per_month(Phase(4)) is None
+
+
+def test_the_team_leads_figures_can_be_published_suppressed() -> None:
+    published = guidance_figures(_team()).caseload.suppress(2)
+    assert published.cells == (("2",), ("<2",))
+    assert published.total is None
+
+
+def test_the_team_leads_figures_as_a_frame() -> None:
+    pytest.importorskip("pandas")
+    frame = guidance_figures(_team()).to_frame()
+    assert list(frame["contacts"]) == [0, 3, 1, 0, 0]
+
+
+@given(st.integers(0, 900))
+def test_contacts_per_phase_add_up_to_the_contacts_held_while_enrolled(days: int) -> None:
+    cohort = _team()
+    as_of = D(2024, 1, 1) + datetime.timedelta(days=days)
+    figures = guidance_figures(Cohort(records=cohort.records, as_of=as_of))
+    held = sum(
+        1
+        for r in cohort.records
+        if r.guidance is not None
+        for c in r.guidance.contacts
+        if c.date <= as_of and r.trajectory.phase_on(c.date) is not None
+    )
+    assert sum(figures.counts.get(str(p), "contacts") for p in range(5)) == held
+    share = figures.share_with_talk
+    assert share is None or 0 <= share <= 1

@@ -46,12 +46,14 @@ no_recent_contact 2024-02-19
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
 from piezomethod import _frames
-from piezomethod._checks import check_text, checked, fields
+from piezomethod._checks import check_text, checked, fields, frozen_mapping
+from piezomethod.analytics import CountTable
 from piezomethod.errors import Code
 from piezomethod.guidance import (
     ContactKind,
@@ -62,10 +64,10 @@ from piezomethod.guidance import (
 )
 from piezomethod.outcomes import MeasurementStatus, _statuses
 from piezomethod.passport import GoalStatus
-from piezomethod.phases import Enrolment, Exit
+from piezomethod.phases import Enrolment, Exit, MoveKind, Phase
 from piezomethod.records import Cohort, ParticipantRecord
 
-__all__ = ["WorkItem", "to_frame", "worklist"]
+__all__ = ["GuidanceFigures", "WorkItem", "guidance_figures", "to_frame", "worklist"]
 
 _D = datetime.timedelta
 
@@ -210,3 +212,158 @@ def to_frame(items: Iterable[WorkItem]) -> object:
         for i in items
     ]
     return _frames.frame(rows, columns)
+
+
+# -- for a team lead ---------------------------------------------------------------------------
+
+_MONTH_DAYS = 365.25 / 12
+_CHANGES = frozenset({MoveKind.ADVANCE, MoveKind.SKIP, MoveKind.SETBACK})
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
+class GuidanceFigures:
+    """What a team lead reads about the guidance of a cohort, as of a day. Only participants
+    whose record carries guidance count (``participants``): a record without it says nothing
+    about guidance, not that there was none.
+
+    - ``counts``: per phase (rows ``"0"``-``"4"``), the ``contacts`` held while in it, the
+      ``transitions`` into it (advances, skips, setbacks) and those a talk decided
+      (``with_talk``); publish it with ``counts.suppress(k)``;
+    - ``participant_months``: per phase, the time spent in it, in months;
+    - ``intakes`` and ``complete_intakes`` (that mapped every life domain);
+    - ``caseload``: per coach, the participants they guide on ``as_of`` (publish with
+      ``caseload.suppress(k)``);
+    - ``first_contact_days``: per enrolment, the days from entry to the first contact; the
+      enrolments still waiting for one are ``awaiting_first_contact``.
+    """
+
+    as_of: datetime.date
+    participants: int
+    counts: CountTable
+    participant_months: Mapping[Phase, float] = attrs.field(converter=frozen_mapping)
+    intakes: int
+    complete_intakes: int
+    caseload: CountTable
+    first_contact_days: tuple[int, ...]
+    awaiting_first_contact: int
+
+    def contacts_per_month(self, phase: Phase) -> float | None:
+        """Contacts per participant-month in ``phase`` (None without time in it)."""
+        months = self.participant_months[phase]
+        return self.counts.get(str(int(phase)), "contacts") / months if months else None
+
+    @property
+    def share_with_talk(self) -> float | None:
+        """The share of transitions a talk decided (None without transitions)."""
+        moved = sum(self.counts.get(str(int(p)), "transitions") for p in Phase)
+        talked = sum(self.counts.get(str(int(p)), "with_talk") for p in Phase)
+        return talked / moved if moved else None
+
+    @property
+    def share_complete_intakes(self) -> float | None:
+        """The share of intakes that mapped every life domain (None without intakes)."""
+        return self.complete_intakes / self.intakes if self.intakes else None
+
+    @property
+    def median_first_contact_days(self) -> float | None:
+        """The median days from entry to the first contact, over the enrolments that had one."""
+        found = sorted(self.first_contact_days)
+        if not found:
+            return None
+        middle = len(found) // 2
+        return float(found[middle]) if len(found) % 2 else (found[middle - 1] + found[middle]) / 2
+
+    def to_frame(self) -> Any:
+        """One row per phase: contacts, participant-months, contacts per month, transitions
+        and those with a talk (needs ``[pandas]``)."""
+        rows = [
+            {
+                "phase": int(p),
+                "contacts": self.counts.get(str(int(p)), "contacts"),
+                "participant_months": self.participant_months[p],
+                "contacts_per_month": self.contacts_per_month(p),
+                "transitions": self.counts.get(str(int(p)), "transitions"),
+                "with_talk": self.counts.get(str(int(p)), "with_talk"),
+            }
+            for p in Phase
+        ]
+        return _frames.frame(rows, tuple(rows[0]))
+
+
+@checked
+def guidance_figures(
+    cohort: Cohort, *, domains: Iterable[LifeDomain] | None = None
+) -> GuidanceFigures:
+    """The team lead's figures on the guidance of ``cohort`` up to its ``as_of`` (see
+    :class:`GuidanceFigures`).
+
+    >>> from piezomethod.synth import synthetic_cohort
+    >>> figures = guidance_figures(synthetic_cohort(n=20, seed=1))
+    >>> figures.participants  # the synthetic cohort carries no guidance yet
+    0
+    """
+    as_of = cohort.as_of
+    listed = None if domains is None else tuple(domains)
+    contacts = dict.fromkeys(Phase, 0)
+    transitions = dict.fromkeys(Phase, 0)
+    talked = dict.fromkeys(Phase, 0)
+    days = dict.fromkeys(Phase, 0)
+    caseload: dict[str, int] = {}
+    intakes = complete = awaiting = participants = 0
+    first: list[int] = []
+    for record in cohort.records:
+        guidance = record.guidance
+        if guidance is None:
+            continue
+        participants += 1
+        trajectory = record.trajectory
+        for stay in trajectory.stays():
+            if stay.start <= as_of:
+                days[stay.phase] += (
+                    (min(stay.end, as_of) if stay.end else as_of) - stay.start
+                ).days
+        held = [c for c in guidance.contacts if c.date <= as_of]
+        for contact in held:
+            phase = trajectory.phase_on(contact.date)
+            if phase is not None:
+                contacts[phase] += 1
+        decided = {c.decides_change_on for c in held}
+        for move in trajectory.moves():
+            if move.date <= as_of and move.kind in _CHANGES and move.to_phase is not None:
+                transitions[move.to_phase] += 1
+                talked[move.to_phase] += move.date in decided
+            if move.date <= as_of and move.kind in (MoveKind.ENTRY, MoveKind.RE_ENTRY):
+                later = [c.date for c in held if c.date >= move.date]
+                if later:
+                    first.append((min(later) - move.date).days)
+                else:
+                    awaiting += 1
+        if guidance.intake is not None and guidance.intake.date <= as_of:
+            intakes += 1
+            complete += guidance.intake.complete(listed)
+        if trajectory.phase_on(as_of) is not None:
+            for coach in {c.coach_id for c in guidance.coaches if c.covers(as_of)}:
+                caseload[coach] = caseload.get(coach, 0) + 1
+    phases = tuple(str(int(p)) for p in Phase)
+    coaches = tuple(sorted(caseload))
+    return GuidanceFigures(
+        as_of=as_of,
+        participants=participants,
+        counts=CountTable(
+            title="guidance per phase",
+            rows=phases,
+            columns=("contacts", "transitions", "with_talk"),
+            counts=tuple((contacts[p], transitions[p], talked[p]) for p in Phase),
+        ),
+        participant_months={p: days[p] / _MONTH_DAYS for p in Phase},
+        intakes=intakes,
+        complete_intakes=complete,
+        caseload=CountTable(
+            title="caseload per coach",
+            rows=coaches,
+            columns=("participants",),
+            counts=tuple((caseload[c],) for c in coaches),
+        ),
+        first_contact_days=tuple(first),
+        awaiting_first_contact=awaiting,
+    )
