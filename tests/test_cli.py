@@ -249,4 +249,7 @@ def test_schema_also_writes_the_data_package(tmp_path: Path) -> None:
         "measurements",
         "goals",
         "placements",
+        "coach_assignments",
+        "intakes",
+        "contacts",
     ]

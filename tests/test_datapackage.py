@@ -44,6 +44,9 @@ def test_frictionless_finds_written_tables_valid(tmp_path: Path) -> None:
         "measurements": [],
         "goals": [],
         "placements": [],
+        "coach_assignments": [],
+        "intakes": [],
+        "contacts": [],
     }
     assert result["valid"] is True
 

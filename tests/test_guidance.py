@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import pathlib
 import re
 
 import pytest
@@ -388,3 +389,93 @@ def test_pseudonymisation_drops_the_coachs_words_and_keys_the_ids() -> None:
     other = pseudonymise(_record_with_guidance(), key=b"k" * 32)
     assert other.guidance is not None
     assert other.guidance.coaches[0].coach_id == out.guidance.coaches[0].coach_id
+
+
+# -- as tables ------------------------------------------------------------------------------------
+
+
+def _guided_record() -> ParticipantRecord:
+    from tests.builders import rich_record
+
+    record = rich_record()
+    start = record.trajectory.events[0].date
+    guidance = Guidance(
+        participant_id=record.id,
+        intake=Intake(
+            date=start,
+            wishes=["een eigen zaak beginnen"],
+            domains=[
+                DomainAssessment(domain_id="taal", status="needs_attention"),
+                DomainAssessment(domain_id="financien", status="referred"),
+            ],
+        ),
+        coaches=[
+            CoachAssignment(coach_id="c-1", start=start),
+            CoachAssignment(coach_id="c-2", start=start, co_coach=True),
+        ],
+        contacts=[
+            Contact(
+                date=start,
+                kind="referral",
+                roles=["coach", "participant"],
+                domains=["financien"],
+                next_steps="afspraak maken met de bank",
+                referral=Referral(
+                    to="schuldhulp", domain_id="financien", outcome="started", outcome_date=start
+                ),
+            )
+        ],
+        buddies=[BuddyAssignment(buddy_id="b-1", start=start)],
+    )
+    return attrs_evolve(record, guidance=guidance)
+
+
+@pytest.mark.parametrize("free_text", [True, False])
+def test_guidance_tables_round_trip(tmp_path: pathlib.Path, free_text: bool) -> None:
+    from piezomethod.dataset import load, write_tables
+
+    record = _guided_record()
+    assert record.guidance is not None
+    write_tables([record], tmp_path, free_text=free_text)
+    found = load(tmp_path, guidance_policy=GuidancePolicy(co_coach_allowed=True))
+    assert found.report.ok
+    expected = record.guidance
+    if not free_text:  # the participant's and the coach's own words stay out of files
+        assert expected.intake is not None
+        intake = attrs_evolve(expected.intake, wishes=())
+        contacts = [attrs_evolve(c, next_steps=None) for c in expected.contacts]
+        expected = attrs_evolve(expected, intake=intake, contacts=contacts)
+        text = (tmp_path / "intakes.csv").read_text("utf-8") + (
+            tmp_path / "contacts.csv"
+        ).read_text("utf-8")
+        assert "een eigen zaak" not in text
+        assert "afspraak maken" not in text
+    # the tables hold the whole guidance (the rest of this rich record is partly JSON-only)
+    assert [r.guidance for r in found.records] == [expected]
+
+
+def test_a_guidance_problem_is_reported_at_its_row(tmp_path: pathlib.Path) -> None:
+    from piezomethod.dataset import load, write_tables
+
+    record = _guided_record()
+    write_tables([record], tmp_path)
+    found = load(tmp_path)  # the default policy allows no co-coach
+    assert [(p.code, p.table, p.row, p.participant_id) for p in found.report.errors] == [
+        ("coach_overlap", "coach_assignments", 2, record.id)
+    ]
+    assert found.report.quarantined == (record.id,)
+
+
+def test_guidance_cells_are_checked_like_any_other(tmp_path: pathlib.Path) -> None:
+    from piezomethod.dataset import validate, write_tables
+
+    write_tables([_guided_record()], tmp_path)
+    path = tmp_path / "contacts.csv"
+    path.write_text(path.read_text("utf-8").replace(",referral,", ",chat,"), "utf-8")
+    path = tmp_path / "coach_assignments.csv"
+    path.write_text(path.read_text("utf-8").replace(",buddy,", ",mentor,"), "utf-8")
+    report = validate(tmp_path, guidance_policy=GuidancePolicy(co_coach_allowed=True))
+    assert sorted((p.code, p.table, p.column) for p in report.errors) == [
+        ("invalid_value", "coach_assignments", "role"),
+        ("invalid_value", "contacts", "kind"),
+    ]

@@ -1,8 +1,9 @@
 """Datasets: the canonical tables, loading them into records, and the validation report.
 
-An organisation's participant data lives in five tables, as CSV files in one folder
+An organisation's participant data lives in canonical tables, as CSV files in one folder
 (``participants.csv``, ``events.csv``, ``measurements.csv``, ``goals.csv``,
-``placements.csv``) or as pandas DataFrames. :func:`load` reads them, checks every row and
+``placements.csv``, and the coach's work: ``coach_assignments.csv``, ``intakes.csv``,
+``contacts.csv``), a workbook, a database, or DataFrames. :func:`load` reads them, checks every row and
 every participant's history against the method, and returns a :class:`Dataset`: the valid
 participants as :class:`~piezomethod.records.ParticipantRecord`\\ s in a
 :class:`~piezomethod.records.Cohort`, and a :class:`ValidationReport` listing every problem with
@@ -46,6 +47,7 @@ from piezomethod.dataset._schema import TABLES, Column, Table, table_schemas
 from piezomethod.dataset._text import read_tables
 from piezomethod.dataset._write import table_rows, to_frames, write_tables
 from piezomethod.errors import Code, FieldError
+from piezomethod.guidance import GuidancePolicy
 from piezomethod.instruments import instrument as builtin_instrument
 from piezomethod.instruments import instrument_ids as builtin_instruments
 from piezomethod.outcomes import Instrument
@@ -91,6 +93,7 @@ def load(
     encoding: str | None = None,
     mapping: NameMapping | Mapping[str, Any] | str | os.PathLike[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    guidance_policy: GuidancePolicy | None = None,
 ) -> Dataset:
     """Load and validate a dataset, from wherever it is kept.
 
@@ -101,7 +104,9 @@ def load(
     and columns may have their Dutch names (``deelnemers``, ``deelnemer_id``, …) or, with
     ``mapping`` (a :class:`NameMapping`, its dict form, or a TOML file), the organisation's
     own. ``encoding`` is the text encoding of CSV files (default: UTF-8, else Windows-1252
-    with a warning). ``progress`` is called with a line per table read.
+    with a warning). ``progress`` is called with a line per table read. ``guidance_policy`` is
+    what the coach's work (coach assignments, intakes, contacts) is checked against (default:
+    :class:`~piezomethod.guidance.GuidancePolicy`'s defaults).
 
     ``policy`` is the transition policy histories are checked against (default: the method's
     own, which allows every move); a policy with ``severity="warning"`` reports its breaches
@@ -141,6 +146,7 @@ def load(
             catalogue=catalogue or skill_catalogue(),
             mapping=names,
             progress=progress,
+            guidance_policy=guidance_policy or GuidancePolicy(),
         )
     finally:
         opened.close()

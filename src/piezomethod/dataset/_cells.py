@@ -16,8 +16,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from piezomethod.dataset._schema import BOOLEAN, EVENT_TYPES, GENDER
+from piezomethod.dataset._schema import BOOLEAN, EVENT_TYPES, GENDER, GUIDE_ROLES
 from piezomethod.errors import Code
+from piezomethod.guidance import ContactKind, DomainStatus, ReferralOutcome
 from piezomethod.outcomes import MeasurementMoment
 from piezomethod.passport import GoalStatus, PlacementKind
 from piezomethod.phases import ExitDestination, Phase
@@ -127,3 +128,12 @@ parse_destination = _code_parser({m.value: m for m in ExitDestination}, "destina
 parse_moment = _code_parser({m.value: m for m in MeasurementMoment}, "moment")
 parse_status = _code_parser({m.value: m for m in GoalStatus}, "goal status")
 parse_kind = _code_parser({m.value: m for m in PlacementKind}, "placement kind")
+parse_role = _code_parser({r: r for r in GUIDE_ROLES}, "role")
+parse_contact_kind = _code_parser({m.value: m for m in ContactKind}, "contact kind")
+parse_domain_status = _code_parser({m.value: m for m in DomainStatus}, "domain status")
+parse_referral_outcome = _code_parser({m.value: m for m in ReferralOutcome}, "referral outcome")
+
+
+def split(text: str) -> tuple[str, ...]:
+    """The parts of a ``|``-separated cell, stripped, empty parts left out."""
+    return tuple(part.strip() for part in text.split("|") if part.strip())

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from piezomethod.dataset._read import Opened, RawTable
+from piezomethod.dataset._schema import TABLE_BY_NAME
 from piezomethod.errors import Code, FieldError
 
 _FRAME_LIBRARIES = frozenset({"polars", "pyarrow", "modin", "cudf", "dask", "pandas"})
@@ -75,9 +76,10 @@ def _narwhals() -> Any:
         return None
 
 
-def from_rows(rows: Sequence[Mapping[str, object]] | Any) -> RawTable | None:
+def from_rows(rows: Sequence[Mapping[str, object]] | Any, table: str) -> RawTable | None:
     """A DataFrame or a list of row dicts as a raw table; None for a frame of a library that
-    needs the ``[frames]`` extra (narwhals) when it is not installed."""
+    needs the ``[frames]`` extra (narwhals) when it is not installed. An empty list of rows is
+    the empty ``table`` (a list of no dicts has no keys to tell its columns by)."""
     library = type(rows).__module__.partition(".")[0]
     nw = _narwhals()
     if nw is not None and library in _FRAME_LIBRARIES:
@@ -93,6 +95,8 @@ def from_rows(rows: Sequence[Mapping[str, object]] | Any) -> RawTable | None:
     if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
         raise _not_a_table()
     listed = list(rows)
+    if not listed:
+        return RawTable(list(TABLE_BY_NAME[table].column_names), [])
     keys: list[str] = []
     for row in listed:
         if not isinstance(row, Mapping):
@@ -108,7 +112,7 @@ def read_mapping(source: Mapping[Any, Any], opened: Opened) -> None:
         table = opened.table_of(str(name))
         if table is None or not opened.claim(table):
             continue
-        raw = from_rows(table_rows)
+        raw = from_rows(table_rows, table)
         if raw is None:
             opened.problem(
                 table,

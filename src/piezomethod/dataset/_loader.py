@@ -19,17 +19,22 @@ from typing import Any
 from piezomethod.dataset._cells import (
     BadCellError,
     parse_bool,
+    parse_contact_kind,
     parse_date,
     parse_destination,
+    parse_domain_status,
     parse_gender,
     parse_int,
     parse_kind,
     parse_moment,
     parse_number,
     parse_phase,
+    parse_referral_outcome,
+    parse_role,
     parse_status,
     parse_type,
     same_version,
+    split,
 )
 from piezomethod.dataset._frame import cell
 from piezomethod.dataset._names import NameMapping
@@ -37,6 +42,17 @@ from piezomethod.dataset._read import RawTable, table_problem
 from piezomethod.dataset._report import DataProblem, ValidationReport
 from piezomethod.dataset._schema import TABLES, Table
 from piezomethod.errors import Code, FieldError, Severity
+from piezomethod.guidance import (
+    BuddyAssignment,
+    CoachAssignment,
+    Contact,
+    DomainAssessment,
+    Guidance,
+    GuidancePolicy,
+    Intake,
+    Referral,
+    validate_guidance,
+)
 from piezomethod.outcomes import AnswerCode, Instrument, Measurement, MeasurementMoment, Response
 from piezomethod.passport import (
     DEFAULT_PLACEMENT_PHASES,
@@ -322,6 +338,11 @@ class _Loader:
         ] = {}
         self.goals: dict[str, list[DevelopmentGoal]] = {}
         self.placements: dict[str, list[Placement]] = {}
+        # the coach's work: per participant, (row number, part) in file order
+        self.guides: dict[str, list[tuple[int, CoachAssignment | BuddyAssignment]]] = {}
+        self.intakes: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.contacts: dict[str, list[tuple[int, Contact]]] = {}
+        self.guidance: dict[str, Guidance] = {}
         # per instrument, per item: answer text (lower case) -> the answer code
         self._codes = {
             ins.id: {
@@ -360,6 +381,9 @@ class _Loader:
             "measurements": self.read_measurements,
             "goals": self.read_goals,
             "placements": self.read_placements,
+            "coach_assignments": self.read_coach_assignments,
+            "intakes": self.read_intakes,
+            "contacts": self.read_contacts,
         }
         readers[rows.table.name](rows)
 
@@ -573,7 +597,144 @@ class _Loader:
             if built is not MISSING:
                 store.setdefault(row.pid, []).append(built)
 
+    def read_coach_assignments(self, rows: _Rows) -> None:
+        for row in rows:
+            if not self.owner(row):
+                continue
+            assert row.pid is not None
+            role = row.cell("role", parse_role, required=True)
+            start = row.cell("start", parse_date, required=True)
+            end = row.cell("end", parse_date)
+            if MISSING in (role, start, end) or not row.present("coach_id"):
+                continue
+            who = row.text("coach_id")
+            built = (
+                row.built(BuddyAssignment, {"buddy_id": who, "start": start, "end": end}, {})
+                if role == "buddy"
+                else row.built(
+                    CoachAssignment,
+                    {"coach_id": who, "start": start, "end": end, "co_coach": role == "co_coach"},
+                    {},
+                )
+            )
+            if built is not MISSING:
+                self.guides.setdefault(row.pid, []).append((row.number, built))
+
+    def read_intakes(self, rows: _Rows) -> None:
+        for row in rows:
+            if not self.owner(row):
+                continue
+            assert row.pid is not None
+            day = row.cell("date", parse_date, required=True)
+            status = row.cell("status", parse_domain_status)
+            domain = row.text("domain_id") or None
+            if (domain is None) != (status is None) and status is not MISSING:
+                row.problem(
+                    Code.MISSING_VALUE,
+                    "status" if status is None else "domain_id",
+                    "a domain and its status come together",
+                )
+                continue
+            if MISSING in (day, status):
+                continue
+            found = self.intakes.setdefault(row.pid, [])
+            if found and found[0][1]["date"] != day:
+                row.problem(Code.DUPLICATE_ID, "date", "one intake per participant: another date")
+                continue
+            words = {c: split(row.text(c)) for c in ("wishes", "talents", "expectations")}
+            found.append((row.number, {"date": day, "domain": domain, "status": status, **words}))
+
+    def read_contacts(self, rows: _Rows) -> None:
+        columns = {
+            "to": "referral_to",
+            "domain_id": "referral_domain",
+            "outcome": "referral_outcome",
+        }
+        columns |= {"outcome_date": "referral_outcome_date"}
+        for row in rows:
+            if not self.owner(row):
+                continue
+            assert row.pid is not None
+            day = row.cell("date", parse_date, required=True)
+            kind = row.cell("kind", parse_contact_kind, required=True)
+            decided = row.cell("decides_change_on", parse_date)
+            outcome = row.cell("referral_outcome", parse_referral_outcome)
+            outcome_date = row.cell("referral_outcome_date", parse_date)
+            if MISSING in (day, kind, decided, outcome, outcome_date):
+                continue
+            referral = None
+            to, domain = row.text("referral_to"), row.text("referral_domain")
+            if to or domain or outcome or outcome_date:
+                values = {"to": to, "domain_id": domain, "outcome": outcome}
+                referral = row.built(Referral, values | {"outcome_date": outcome_date}, columns)
+                if referral is MISSING:
+                    continue
+            contact = row.built(
+                Contact,
+                {
+                    "date": day,
+                    "kind": kind,
+                    "roles": split(row.text("roles")),
+                    "domains": split(row.text("domains")),
+                    "goals": split(row.text("goals")),
+                    "next_steps": row.text("next_steps") or None,
+                    "referral": referral,
+                    "decides_change_on": decided,
+                },
+                {"referral": "referral_to"},
+            )
+            if contact is not MISSING:
+                self.contacts.setdefault(row.pid, []).append((row.number, contact))
+
     # -- whole participants -------------------------------------------------------------------
+
+    def check_guidance(
+        self, histories: Mapping[str, tuple[Event, ...]], policy: GuidancePolicy
+    ) -> None:
+        """Build each participant's guidance and report what :func:`validate_guidance` finds,
+        at the rows it is about."""
+        for pid in self.order:
+            guides = self.guides.get(pid, [])
+            intake_rows = self.intakes.get(pid, [])
+            contacts = self.contacts.get(pid, [])
+            if not (guides or intake_rows or contacts):
+                continue
+            intake = None
+            if intake_rows:
+                first = intake_rows[0][1]
+                intake = Intake(
+                    date=first["date"],
+                    wishes=first["wishes"],
+                    talents=first["talents"],
+                    expectations=first["expectations"],
+                    domains=[
+                        DomainAssessment(domain_id=r["domain"], status=r["status"])
+                        for _, r in intake_rows
+                        if r["domain"] is not None
+                    ],
+                )
+            coaches = [(n, g) for n, g in guides if isinstance(g, CoachAssignment)]
+            buddies = [(n, g) for n, g in guides if isinstance(g, BuddyAssignment)]
+            guidance = Guidance(
+                participant_id=pid,
+                intake=intake,
+                coaches=[g for _, g in coaches],
+                contacts=[c for _, c in contacts],
+                buddies=[b for _, b in buddies],
+            )
+            self.guidance[pid] = guidance
+            numbers = {
+                "contacts": ("contacts", [n for n, _ in contacts]),
+                "coaches": ("coach_assignments", [n for n, _ in coaches]),
+                "buddies": ("coach_assignments", [n for n, _ in buddies]),
+                "intake": ("intakes", [n for n, _ in intake_rows]),
+            }
+            for issue in validate_guidance(guidance, histories.get(pid, ()), policy=policy):
+                table, rows = numbers.get(issue.field or "", ("events", []))
+                number = rows[issue.index] if issue.index is not None and rows else None
+                if issue.field == "intake" and rows:
+                    number = rows[0]
+                self.sink.add(issue.code, table, number, pid, None, issue.message, issue.severity)
 
     def check_histories(self, events_read: bool) -> dict[str, tuple[Event, ...]]:
         histories: dict[str, tuple[Event, ...]] = {}
@@ -635,6 +796,7 @@ class _Loader:
                     trajectory=Trajectory.from_events(pid, histories[pid], policy=self.policy),
                     measurements=mine,
                     passport=passport,
+                    guidance=self.guidance.get(pid),
                 )
             )
         return found
@@ -653,6 +815,7 @@ def load_tables(
     catalogue: SkillCatalogue,
     mapping: NameMapping,
     progress: Callable[[str], None] | None = None,
+    guidance_policy: GuidancePolicy | None = None,
 ) -> tuple[list[ParticipantRecord], ValidationReport]:
     """The records of the participants without errors, and the report on everything.
 
@@ -687,6 +850,7 @@ def load_tables(
                 if close is not None:
                     close()  # a database cursor, a file: as soon as the table is read
         histories = loader.check_histories(events_read=events_read)
+        loader.check_guidance(histories, guidance_policy or GuidancePolicy())
         if usable:
             records = loader.records(histories)
     report = loader.sink.report(loader.order, {r.id for r in records})

@@ -27,6 +27,9 @@ TABLE_ALIASES: Mapping[str, tuple[str, ...]] = {
     "measurements": ("metingen",),
     "goals": ("doelen", "ontwikkeldoelen"),
     "placements": ("plaatsingen",),
+    "coach_assignments": ("begeleiders", "begeleiding"),
+    "intakes": ("intakegesprekken",),
+    "contacts": ("contacten", "begeleidingscontacten"),
 }
 """Per canonical table, its Dutch names."""
 
@@ -77,6 +80,36 @@ COLUMN_ALIASES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "end": ("einde", "einddatum"),
         "hours_per_week": ("uren_per_week",),
         "skills": ("vaardigheden",),
+    },
+    "coach_assignments": {
+        "participant_id": ("deelnemer_id", "deelnemernummer"),
+        "role": ("rol",),
+        "coach_id": ("begeleider_id", "begeleider"),
+        "start": ("begin", "startdatum"),
+        "end": ("einde", "einddatum"),
+    },
+    "intakes": {
+        "participant_id": ("deelnemer_id", "deelnemernummer"),
+        "date": ("datum",),
+        "domain_id": ("levensdomein", "domein"),
+        "status": (),
+        "wishes": ("wensen",),
+        "talents": ("talenten",),
+        "expectations": ("verwachtingen",),
+    },
+    "contacts": {
+        "participant_id": ("deelnemer_id", "deelnemernummer"),
+        "date": ("datum",),
+        "kind": ("soort",),
+        "roles": ("rollen", "aanwezig"),
+        "domains": ("levensdomeinen", "domeinen"),
+        "goals": ("doelen",),
+        "referral_to": ("verwezen_naar",),
+        "referral_domain": ("verwezen_voor",),
+        "referral_outcome": ("uitkomst_verwijzing",),
+        "referral_outcome_date": ("datum_uitkomst",),
+        "decides_change_on": ("besluit_faseovergang",),
+        "next_steps": ("vervolgstappen",),
     },
 }
 """Per canonical table, per canonical column, its Dutch names."""

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from piezomethod._checks import fields
+from piezomethod.guidance import ContactKind, DomainStatus
 from piezomethod.outcomes import MeasurementMoment
 from piezomethod.passport import GoalStatus, PlacementKind
 from piezomethod.phases import ExitDestination
@@ -52,6 +53,9 @@ def _codes(cls: type[enum.StrEnum]) -> tuple[str, ...]:
 
 PID = Column(name="participant_id", description="the participant's id", required=True)
 EVENT_TYPES = ("enrolment", "phase_change", "exit")
+GUIDE_ROLES = ("coach", "co_coach", "buddy")
+FREE_TEXT_COLUMNS = frozenset({"wishes", "talents", "expectations", "next_steps"})
+"""Columns of the participant's or the coach's own words: written only when asked."""
 BOOLEAN = {"true": True, "false": False, "ja": True, "nee": False, "yes": True, "no": False}
 BOOLEAN |= {"1": True, "0": False, "j": True, "n": False, "y": True}
 # what Dutch Excel writes for TRUE and FALSE
@@ -190,6 +194,85 @@ TABLES: tuple[Table, ...] = (
             Column(name="end", description="last day, if ended", kind="date"),
             Column(name="hours_per_week", description="hours per week", kind="number"),
             Column(name="skills", description="skill ids practised, separated by '|'"),
+        ),
+    ),
+    Table(
+        name="coach_assignments",
+        description=(
+            "Who guides the participant from when to when: a coach, a co-coach, or a buddy "
+            "(maatje), by a pseudonymous id or a role, never a name."
+        ),
+        required=False,
+        columns=(
+            PID,
+            Column(
+                name="role",
+                description="coach, co_coach or buddy",
+                required=True,
+                kind="code",
+                values=GUIDE_ROLES,
+            ),
+            Column(name="coach_id", description="the coach's or buddy's id", required=True),
+            Column(name="start", description="first day", required=True, kind="date"),
+            Column(name="end", description="last day, if ended", kind="date"),
+        ),
+    ),
+    Table(
+        name="intakes",
+        description=(
+            "The intake: one row per life domain mapped (all rows of a participant share the "
+            "intake's date); the participant's own words only when written on request."
+        ),
+        required=False,
+        columns=(
+            PID,
+            Column(name="date", description="the day of the intake", required=True, kind="date"),
+            Column(name="domain_id", description="a life domain's id"),
+            Column(
+                name="status",
+                description="no_concern, needs_attention, addressed or referred",
+                kind="code",
+                values=_codes(DomainStatus),
+            ),
+            Column(name="wishes", description="wishes, separated by '|' (free text)"),
+            Column(name="talents", description="talents, separated by '|' (free text)"),
+            Column(name="expectations", description="expectations, separated by '|' (free text)"),
+        ),
+    ),
+    Table(
+        name="contacts",
+        description="Guidance contacts, one row per contact.",
+        required=False,
+        columns=(
+            PID,
+            Column(name="date", description="the day of the contact", required=True, kind="date"),
+            Column(
+                name="kind",
+                description="the kind of contact",
+                required=True,
+                kind="code",
+                values=_codes(ContactKind),
+            ),
+            Column(name="roles", description="who took part (roles), separated by '|'"),
+            Column(name="domains", description="life domains touched, separated by '|'"),
+            Column(name="goals", description="goal ids touched, separated by '|'"),
+            Column(name="referral_to", description="a referral: to which organisation or role"),
+            Column(name="referral_domain", description="a referral: for which life domain"),
+            Column(
+                name="referral_outcome",
+                description="started, completed, declined or not_possible",
+                kind="code",
+                values=("started", "completed", "declined", "not_possible"),
+            ),
+            Column(
+                name="referral_outcome_date", description="when the outcome was known", kind="date"
+            ),
+            Column(
+                name="decides_change_on",
+                description="a talk: the day of the phase change it decided",
+                kind="date",
+            ),
+            Column(name="next_steps", description="next steps (the coach's free text)"),
         ),
     ),
 )

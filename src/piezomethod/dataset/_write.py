@@ -22,6 +22,7 @@ from piezomethod.dataset._package import PACKAGE_FILE, PROVENANCE_KEY, data_pack
 from piezomethod.dataset._read import DATABASE_SUFFIXES, WORKBOOK_SUFFIXES, Database, is_url
 from piezomethod.dataset._schema import TABLE_BY_NAME, TABLES, Table
 from piezomethod.errors import Code, FieldError
+from piezomethod.guidance import Guidance
 from piezomethod.phases import Enrolment, PhaseChange
 from piezomethod.records import Cohort, ParticipantRecord
 
@@ -41,13 +42,18 @@ def _text(value: object) -> str:
 
 
 @checked
-def table_rows(records: Iterable[ParticipantRecord] | Cohort) -> dict[str, list[dict[str, str]]]:
+def table_rows(
+    records: Iterable[ParticipantRecord] | Cohort, *, free_text: bool = False
+) -> dict[str, list[dict[str, str]]]:
     """The canonical tables of ``records`` as lists of row dicts (every value a string).
 
     The tables hold what :func:`load` reads back: participants (with their open attributes as
-    extra columns), events, measurements, goals and placements. Talents, the intake's words,
-    goal evidence and notes, placement tasks, celebrations and consents have no table: use the
-    JSON wire format for whole records.
+    extra columns), events, measurements, goals, placements, and the coach's work (coach
+    assignments and buddies, the intake's life domains, contacts). The participant's and the
+    coach's own words in the guidance (the intake's wishes, talents and expectations, a
+    contact's next steps) are written only with ``free_text=True``. Talents, goal evidence and
+    notes, placement tasks, celebrations, intake facts and consents have no table: use the JSON
+    wire format for whole records.
     """
     found = records.records if isinstance(records, Cohort) else tuple(records)
     tables: dict[str, list[dict[str, str]]] = {t.name: [] for t in TABLES}
@@ -92,6 +98,8 @@ def table_rows(records: Iterable[ParticipantRecord] | Cohort) -> dict[str, list[
                         "instrument_version": m.response.instrument_version,
                     }
                 )
+        if record.guidance is not None:
+            _guidance_rows(tables, pid, record.guidance, free_text)
         if record.passport is None:
             continue
         for g in record.passport.goals:
@@ -121,6 +129,57 @@ def table_rows(records: Iterable[ParticipantRecord] | Cohort) -> dict[str, list[
                 }
             )
     return tables
+
+
+def _guidance_rows(
+    tables: dict[str, list[dict[str, str]]], pid: str, guidance: Guidance, free_text: bool
+) -> None:
+    def words(values: Sequence[str]) -> str:
+        return "|".join(values) if free_text else ""
+
+    for c in guidance.coaches:
+        role = "co_coach" if c.co_coach else "coach"
+        row = {"role": role, "coach_id": c.coach_id, "start": _iso(c.start), "end": _iso(c.end)}
+        tables["coach_assignments"].append({"participant_id": pid, **row})
+    for b in guidance.buddies:
+        row = {"role": "buddy", "coach_id": b.buddy_id, "start": _iso(b.start), "end": _iso(b.end)}
+        tables["coach_assignments"].append({"participant_id": pid, **row})
+    intake = guidance.intake
+    if intake is not None:
+        said = {
+            "wishes": words(intake.wishes),
+            "talents": words(intake.talents),
+            "expectations": words(intake.expectations),
+        }
+        domains = intake.domains or (None,)
+        for n, d in enumerate(domains):
+            tables["intakes"].append(
+                {
+                    "participant_id": pid,
+                    "date": _iso(intake.date),
+                    "domain_id": "" if d is None else d.domain_id,
+                    "status": "" if d is None else d.status.value,
+                }
+                | (said if n == 0 else dict.fromkeys(said, ""))
+            )
+    for contact in guidance.contacts:
+        referral = contact.referral
+        tables["contacts"].append(
+            {
+                "participant_id": pid,
+                "date": _iso(contact.date),
+                "kind": contact.kind.value,
+                "roles": "|".join(sorted(r.value for r in contact.roles)),
+                "domains": "|".join(contact.domains),
+                "goals": "|".join(contact.goals),
+                "referral_to": "" if referral is None else referral.to,
+                "referral_domain": "" if referral is None else referral.domain_id,
+                "referral_outcome": _text(None if referral is None else referral.outcome),
+                "referral_outcome_date": _iso(None if referral is None else referral.outcome_date),
+                "decides_change_on": _iso(contact.decides_change_on),
+                "next_steps": (contact.next_steps or "") if free_text else "",
+            }
+        )
 
 
 def _header(table: Table, rows: Sequence[Mapping[str, str]]) -> list[str]:
@@ -246,6 +305,7 @@ def write_tables(
     target: str | os.PathLike[str] | Database,
     *,
     provenance: Mapping[str, Any] | None = None,
+    free_text: bool = False,
 ) -> list[Path]:
     """Write the canonical tables of ``records`` where :func:`load` reads them back.
 
@@ -255,10 +315,11 @@ def write_tables(
     transaction, into tables that do not exist yet; needs ``[sql]``). A text cell that a
     spreadsheet would take for a formula is written with a leading ``'`` in CSV files (the
     reader removes it). ``provenance`` is added to what the descriptor says about where the
-    data comes from (a synthetic cohort says so by itself). Returns the paths written (for a
+    data comes from (a synthetic cohort says so by itself). The guidance's free text is written
+    only with ``free_text=True`` (see :func:`table_rows`). Returns the paths written (for a
     database, none).
     """
-    tables = table_rows(records)
+    tables = table_rows(records, free_text=free_text)
     about = _provenance(records, provenance)
     if isinstance(target, Database) or (isinstance(target, str) and is_url(target)):
         return _write_database(tables, target, about)
