@@ -94,7 +94,8 @@ def main() -> None:
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            write_tables(synthetic_cohort(n=size, seed=2026), folder)
+            # without guidance, as the earlier figures were measured
+            write_tables(synthetic_cohort(n=size, seed=2026, guidance=False), folder)
             megabytes = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
             with (folder / "measurements.csv").open(encoding="utf-8") as handle:
                 answers = sum(1 for _ in handle) - 1

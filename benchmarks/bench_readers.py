@@ -116,7 +116,7 @@ def main() -> None:
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            cohort = synthetic_cohort(n=size, seed=2026)
+            cohort = synthetic_cohort(n=size, seed=2026, guidance=False)
             write_tables(cohort, folder / "csv")
             _dutch_excel(folder / "csv", folder / "dutch")
             write_tables(cohort, folder / "data.sqlite")

@@ -267,6 +267,17 @@ def test_the_default_life_domains_are_reconstructed_and_cite_their_words() -> No
             "contact_interval_days",
         ),
         (lambda: GuidancePolicy(aftercare_days=0), "invalid_value", "aftercare_days"),
+        # found by the field property test in CI: a wrong-typed key or value is a type error
+        (
+            lambda: GuidancePolicy(contact_interval_days={"": 3}),
+            "wrong_type",
+            "contact_interval_days",
+        ),
+        (
+            lambda: GuidancePolicy(contact_interval_days={1: 2.5}),
+            "wrong_type",
+            "contact_interval_days",
+        ),
     ],
 )
 def test_bad_parts_are_refused_naming_the_field(build: object, code: str, field: str) -> None:
@@ -404,9 +415,10 @@ def _guided_record() -> ParticipantRecord:
         intake=Intake(
             date=start,
             wishes=["een eigen zaak beginnen"],
+            # in the order of the life-domain list, as the tables read an intake back
             domains=[
-                DomainAssessment(domain_id="taal", status="needs_attention"),
                 DomainAssessment(domain_id="financien", status="referred"),
+                DomainAssessment(domain_id="taal", status="needs_attention"),
             ],
         ),
         coaches=[

@@ -299,8 +299,10 @@ def guidance_figures(
 
     >>> from piezomethod.synth import synthetic_cohort
     >>> figures = guidance_figures(synthetic_cohort(n=20, seed=1))
-    >>> figures.participants  # the synthetic cohort carries no guidance yet
-    0
+    >>> figures.participants, figures.intakes
+    (20, 20)
+    >>> 0 <= figures.share_with_talk <= 1
+    True
     """
     as_of = cohort.as_of
     listed = None if domains is None else tuple(domains)

@@ -372,18 +372,22 @@ def _intervals(
         )
     found: dict[Phase, int] = {}
     for phase, days in value.items():
-        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        wrong = [v for v in (phase, days) if not isinstance(v, int) or isinstance(v, bool)]
+        if wrong:
+            raise FieldTypeError(
+                f"{field} must map phase numbers to whole numbers of days",
+                code=Code.WRONG_TYPE,
+                field=field,
+            )
+        if days < 1:
             raise FieldError(
                 f"{field} must hold whole numbers of days of 1 or more",
                 code=Code.INVALID_VALUE,
                 field=field,
             )
-        try:
-            found[Phase(phase)] = days
-        except (ValueError, TypeError):
-            raise FieldError(
-                f"{field}: not a phase", code=Code.UNKNOWN_PHASE, field=field
-            ) from None
+        if phase not in range(5):
+            raise FieldError(f"{field}: not a phase", code=Code.UNKNOWN_PHASE, field=field)
+        found[Phase(phase)] = days
     return frozen_mapping(found)
 
 

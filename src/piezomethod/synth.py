@@ -34,6 +34,7 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from piezomethod import _synth_guidance
 from piezomethod._checks import checked, fields, frozen_mapping
 from piezomethod.catalogues import skill_catalogue
 from piezomethod.errors import Code, FieldError
@@ -406,17 +407,35 @@ class _Generator:
 
 @checked
 def synthetic_cohort(
-    n: int = 1000, *, seed: int = 0, params: SynthParameters | None = None
+    n: int = 1000,
+    *,
+    seed: int = 0,
+    params: SynthParameters | None = None,
+    guidance: bool = True,
 ) -> Cohort:
     """A synthetic cohort of ``n`` participants, the same for the same ``seed`` and
     ``params``. Each record has a trajectory, the questionnaires (``piezo-effectmeting``) that
-    were taken, and a passport with goals and placements. See the module docs for what is
-    sourced and what is reconstructed."""
+    were taken, a passport with goals and placements, and (unless ``guidance=False``) the
+    coach's work: an intake, coaches, contacts and, for some statushouders, a buddy — all of it
+    reconstructed (see :mod:`piezomethod._synth_guidance`), drawn from its own random stream so
+    that the rest of the cohort is the same with or without it. See the module docs for what
+    is sourced and what is reconstructed."""
     if n < 0:
         raise FieldError("n must be a whole number >= 0", code=Code.INVALID_COUNT, field="n")
     params = params or SynthParameters()
     generator = _Generator(params, random.Random(seed))
     records = [generator.record(k + 1) for k in range(n)]
+    if guidance:
+        stream = random.Random(f"{seed}/guidance")
+        records = [
+            attrs.evolve(
+                r,
+                guidance=_synth_guidance.guidance(
+                    stream, r.trajectory, bool(r.participant.statushouder), params.as_of
+                ),
+            )
+            for r in records
+        ]
     return Cohort(
         records=records, as_of=params.as_of, synthetic=True, name=f"synthetic n={n} seed={seed}"
     )

@@ -3,8 +3,9 @@
 An organisation's participant data lives in canonical tables, as CSV files in one folder
 (``participants.csv``, ``events.csv``, ``measurements.csv``, ``goals.csv``,
 ``placements.csv``, and the coach's work: ``coach_assignments.csv``, ``intakes.csv``,
-``contacts.csv``), a workbook, a database, or DataFrames. :func:`load` reads them, checks every row and
-every participant's history against the method, and returns a :class:`Dataset`: the valid
+``contacts.csv``), a workbook, a database, or DataFrames. :func:`load` reads them, checks
+every row and every participant's history against the method, and returns a
+:class:`Dataset`: the valid
 participants as :class:`~piezomethod.records.ParticipantRecord`\\ s in a
 :class:`~piezomethod.records.Cohort`, and a :class:`ValidationReport` listing every problem with
 a stable code, its table, row, participant and column. A participant with any error is

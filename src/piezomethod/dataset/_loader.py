@@ -51,6 +51,7 @@ from piezomethod.guidance import (
     GuidancePolicy,
     Intake,
     Referral,
+    life_domains,
     validate_guidance,
 )
 from piezomethod.outcomes import AnswerCode, Instrument, Measurement, MeasurementMoment, Response
@@ -73,6 +74,8 @@ from piezomethod.phases import (
     validate_events,
 )
 from piezomethod.records import Gender, Participant, ParticipantRecord
+
+_DOMAIN_ORDER = {d.id: n for n, d in enumerate(life_domains())}
 
 MISSING: Any = object()
 """What a cell check returns after it reported a problem: the value is unusable."""
@@ -689,10 +692,14 @@ class _Loader:
     # -- whole participants -------------------------------------------------------------------
 
     def check_guidance(
-        self, histories: Mapping[str, tuple[Event, ...]], policy: GuidancePolicy
+        self,
+        histories: Mapping[str, tuple[Event, ...]],
+        policy: GuidancePolicy,
+        events_read: bool,
     ) -> None:
         """Build each participant's guidance and report what :func:`validate_guidance` finds,
-        at the rows it is about."""
+        at the rows it is about (not when the events could not be read: every contact would
+        then seem to fall outside an enrolment)."""
         for pid in self.order:
             guides = self.guides.get(pid, [])
             intake_rows = self.intakes.get(pid, [])
@@ -707,11 +714,19 @@ class _Loader:
                     wishes=first["wishes"],
                     talents=first["talents"],
                     expectations=first["expectations"],
-                    domains=[
-                        DomainAssessment(domain_id=r["domain"], status=r["status"])
-                        for _, r in intake_rows
-                        if r["domain"] is not None
-                    ],
+                    # in the order of the life-domain list: a database returns rows in no
+                    # guaranteed order, and the domains of an intake are a set
+                    domains=sorted(
+                        (
+                            DomainAssessment(domain_id=r["domain"], status=r["status"])
+                            for _, r in intake_rows
+                            if r["domain"] is not None
+                        ),
+                        key=lambda d: (
+                            _DOMAIN_ORDER.get(d.domain_id, len(_DOMAIN_ORDER)),
+                            d.domain_id,
+                        ),
+                    ),
                 )
             coaches = [(n, g) for n, g in guides if isinstance(g, CoachAssignment)]
             buddies = [(n, g) for n, g in guides if isinstance(g, BuddyAssignment)]
@@ -723,6 +738,8 @@ class _Loader:
                 buddies=[b for _, b in buddies],
             )
             self.guidance[pid] = guidance
+            if not events_read:
+                continue
             numbers = {
                 "contacts": ("contacts", [n for n, _ in contacts]),
                 "coaches": ("coach_assignments", [n for n, _ in coaches]),
@@ -850,7 +867,7 @@ def load_tables(
                 if close is not None:
                     close()  # a database cursor, a file: as soon as the table is read
         histories = loader.check_histories(events_read=events_read)
-        loader.check_guidance(histories, guidance_policy or GuidancePolicy())
+        loader.check_guidance(histories, guidance_policy or GuidancePolicy(), events_read)
         if usable:
             records = loader.records(histories)
     report = loader.sink.report(loader.order, {r.id for r in records})
