@@ -269,12 +269,12 @@ def test_the_default_life_domains_are_reconstructed_and_cite_their_words() -> No
         (lambda: GuidancePolicy(aftercare_days=0), "invalid_value", "aftercare_days"),
         # found by the field property test in CI: a wrong-typed key or value is a type error
         (
-            lambda: GuidancePolicy(contact_interval_days={"": 3}),
+            lambda: GuidancePolicy(contact_interval_days={"": 3}),  # type: ignore[dict-item]
             "wrong_type",
             "contact_interval_days",
         ),
         (
-            lambda: GuidancePolicy(contact_interval_days={1: 2.5}),
+            lambda: GuidancePolicy(contact_interval_days={1: 2.5}),  # type: ignore[dict-item]
             "wrong_type",
             "contact_interval_days",
         ),
