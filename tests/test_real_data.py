@@ -640,3 +640,12 @@ def test_an_oversized_participant_id_is_not_repeated_in_the_report(tmp_path: Pat
     assert [(p.code, p.participant_id, p.column) for p in problems] == [
         ("cell_too_long", None, "participant_id")
     ]
+
+
+def test_a_mapping_built_directly_compares_names_like_one_read_from_a_file() -> None:
+    direct = NameMapping(
+        tables={"Cliënten": "participants"},
+        columns={"participants": {"Client Nr": "participant_id"}},
+    )
+    assert direct.table(" cliënten ") == "participants"
+    assert direct.column("participants", "client-nr") == "participant_id"

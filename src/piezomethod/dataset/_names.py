@@ -208,12 +208,16 @@ class NameMapping:
 
     def table(self, name: str) -> str | None:
         """The canonical table ``name`` stands for, or None."""
-        return self.tables.get(normal(name)) or resolve_table(name)
+        key = normal(name)
+        mapped = next((v for k, v in self.tables.items() if normal(k) == key), None)
+        return mapped or resolve_table(name)
 
     def column(self, table: str, name: str) -> str | None:
         """The canonical column of ``table`` that ``name`` stands for, or None."""
         key = normal(name)
-        return self.columns.get(table, {}).get(key) or _COLUMNS[table].get(key)
+        own = self.columns.get(table, {})
+        mapped = next((v for k, v in own.items() if normal(k) == key), None)
+        return mapped or _COLUMNS[table].get(key)
 
 
 _TABLES = {normal(t.name): t.name for t in TABLES} | {
