@@ -552,11 +552,14 @@ def test_a_source_of_the_wrong_type_is_refused(source: object) -> None:
 
 def test_a_synthetic_cohort_read_from_every_file_format_is_the_same(tmp_path: Path) -> None:
     pytest.importorskip("openpyxl")
+    pytest.importorskip("sqlalchemy")
     cohort = synthetic_cohort(n=40, seed=5)
     write_tables(cohort, tmp_path / "csv")
     write_tables(cohort, tmp_path / "data.xlsx")
+    write_tables(cohort, tmp_path / "data.sqlite")
     assert load(tmp_path / "csv").records == cohort.records
     assert load(tmp_path / "data.xlsx").records == cohort.records
+    assert load(tmp_path / "data.sqlite").records == cohort.records
 
 
 def test_quotes_inside_a_quoted_cell_are_read_as_excel_writes_them(tmp_path: Path) -> None:

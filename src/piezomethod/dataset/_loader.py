@@ -358,6 +358,14 @@ class _Loader:
             for ins in instruments.values()
         }
 
+    def owned(self, rows: _Rows) -> Iterator[tuple[_Row, str]]:
+        """The rows of a table about a known participant, with that participant's id (the
+        others are reported by :meth:`owner` and left out)."""
+        for row in rows:
+            if self.owner(row):
+                assert row.pid is not None
+                yield row, row.pid
+
     def owner(self, row: _Row) -> bool:
         """Set the row's participant; report a missing or unknown one (then False)."""
         pid = row.text("participant_id")
@@ -427,10 +435,7 @@ class _Loader:
                 self.participants[pid] = participant
 
     def read_events(self, rows: _Rows) -> None:
-        for row in rows:
-            if not self.owner(row):
-                continue
-            assert row.pid is not None
+        for row, pid in self.owned(rows):
             day = row.cell("date", parse_date, required=True)
             kind = row.cell("type", parse_type, required=True)
             event: Event | None = None
@@ -455,16 +460,13 @@ class _Loader:
                         if kind == "enrolment"
                         else PhaseChange(date=day, to_phase=phase, reason=reason)
                     )
-            self.events.setdefault(row.pid, []).append((row.number, event))
+            self.events.setdefault(pid, []).append((row.number, event))
 
     def read_measurements(self, rows: _Rows) -> None:
         # the largest table by far (one row per answer): cells are read directly here
         responses = self.responses
         codes_of = self._codes
-        for row in rows:
-            if not self.owner(row):
-                continue
-            assert row.pid is not None
+        for row, pid in self.owned(rows):
             moment = row.cell("moment", parse_moment, required=True)
             day = row.cell("date", parse_date, required=True)
             cells = row.cells
@@ -500,7 +502,7 @@ class _Loader:
             if code is None:
                 row.problem(Code.ANSWER_OUT_OF_SCALE, "answer", "not an answer on the item's scale")
                 continue
-            answers = responses.setdefault((row.pid, moment, day, instrument_id, version), {})
+            answers = responses.setdefault((pid, moment, day, instrument_id, version), {})
             if item in answers:
                 row.problem(
                     Code.DUPLICATE_ANSWER,
@@ -583,14 +585,11 @@ class _Loader:
         """Goals and placements: each row's values, an id used twice by one participant,
         skills not in the catalogue, then the object (or the FieldError it raises)."""
         seen: set[tuple[str, str]] = set()
-        for row in rows:
-            if not self.owner(row):
-                continue
-            assert row.pid is not None
+        for row, pid in self.owned(rows):
             found = values(row)
             if found is None:
                 continue
-            key = (row.pid, found["id"])
+            key = (pid, found["id"])
             if key in seen:
                 row.problem(Code.DUPLICATE_ID, id_column, "an id used twice")
             seen.add(key)
@@ -598,13 +597,10 @@ class _Loader:
                 row.problem(Code.UNKNOWN_SKILL, skill_column, "a skill not in the catalogue")
             built = row.built(cls, found, {"id": id_column})
             if built is not MISSING:
-                store.setdefault(row.pid, []).append(built)
+                store.setdefault(pid, []).append(built)
 
     def read_coach_assignments(self, rows: _Rows) -> None:
-        for row in rows:
-            if not self.owner(row):
-                continue
-            assert row.pid is not None
+        for row, pid in self.owned(rows):
             role = row.cell("role", parse_role, required=True)
             start = row.cell("start", parse_date, required=True)
             end = row.cell("end", parse_date)
@@ -621,13 +617,10 @@ class _Loader:
                 )
             )
             if built is not MISSING:
-                self.guides.setdefault(row.pid, []).append((row.number, built))
+                self.guides.setdefault(pid, []).append((row.number, built))
 
     def read_intakes(self, rows: _Rows) -> None:
-        for row in rows:
-            if not self.owner(row):
-                continue
-            assert row.pid is not None
+        for row, pid in self.owned(rows):
             day = row.cell("date", parse_date, required=True)
             status = row.cell("status", parse_domain_status)
             domain = row.text("domain_id") or None
@@ -640,7 +633,7 @@ class _Loader:
                 continue
             if MISSING in (day, status):
                 continue
-            found = self.intakes.setdefault(row.pid, [])
+            found = self.intakes.setdefault(pid, [])
             if found and found[0][1]["date"] != day:
                 row.problem(Code.DUPLICATE_ID, "date", "one intake per participant: another date")
                 continue
@@ -654,10 +647,7 @@ class _Loader:
             "outcome": "referral_outcome",
         }
         columns |= {"outcome_date": "referral_outcome_date"}
-        for row in rows:
-            if not self.owner(row):
-                continue
-            assert row.pid is not None
+        for row, pid in self.owned(rows):
             day = row.cell("date", parse_date, required=True)
             kind = row.cell("kind", parse_contact_kind, required=True)
             decided = row.cell("decides_change_on", parse_date)
@@ -687,7 +677,7 @@ class _Loader:
                 {"referral": "referral_to"},
             )
             if contact is not MISSING:
-                self.contacts.setdefault(row.pid, []).append((row.number, contact))
+                self.contacts.setdefault(pid, []).append((row.number, contact))
 
     # -- whole participants -------------------------------------------------------------------
 

@@ -146,10 +146,6 @@ class Opened:
         self.problems.append(table_problem(code, table, message, severity=severity))
 
 
-def extra_message(extra: str, what: str) -> str:
-    return f"{what}: install piezomethod[{extra}] to read it"
-
-
 def is_url(text: str) -> bool:
     """True for a database URL (``sqlite:///…``, ``postgresql+psycopg://…``)."""
     head, sep, _ = text.partition("://")
