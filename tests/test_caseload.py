@@ -160,6 +160,31 @@ def test_aftercare_is_due_within_the_window_and_done_by_a_contact() -> None:
     assert late == ["measurement_due"]
 
 
+def test_what_a_closed_trajectory_left_open_is_history_after_the_aftercare_window() -> None:
+    left = D(2024, 3, 1)
+    events = [*ENROLLED, Exit(date=left, destination="paid_work")]
+    referral = Contact(
+        date=D(2024, 2, 1), kind="referral", referral=Referral(to="GGD", domain_id="gezondheid")
+    )
+    record = _record("p", events, contacts=[referral])
+    assert record.guidance is not None
+    # the coach's assignment ended when the participant left: the items still fall to them
+    ended = attrs.evolve(
+        record,
+        guidance=attrs.evolve(
+            record.guidance,
+            coaches=[CoachAssignment(coach_id="coach-a", start=D(2024, 1, 8), end=left)],
+        ),
+    )
+    within = left + datetime.timedelta(days=GuidancePolicy().aftercare_days)
+    mine = [i.code.value for i in worklist([ended], as_of=within, coach="coach-a")]
+    assert mine == ["referral_open", "aftercare_due", "measurement_missing", "measurement_due"]
+    # a day later the participant is no longer in guidance: only an open questionnaire is work
+    later = within + datetime.timedelta(days=1)
+    assert [i.code.value for i in worklist([ended], as_of=later)] == ["measurement_due"]
+    assert worklist([ended], as_of=D(2026, 1, 1)) == ()
+
+
 def test_a_transition_talk_is_asked_only_where_the_policy_requires_one() -> None:
     events = [*ENROLLED, PhaseChange(date=D(2024, 3, 4), to_phase=Phase(2))]
     transition = attrs.evolve(_entry("p", D(2024, 3, 4)), moment=MeasurementMoment.TRANSITION)
@@ -214,6 +239,22 @@ def test_items_are_never_in_the_future_and_come_oldest_first(days: int) -> None:
     assert all(isinstance(i, WorkItem) for i in items)
     assert all(i.since <= as_of for i in items)
     assert [i.since for i in items] == sorted(i.since for i in items)
+
+
+@given(st.integers(0, 2000))
+def test_only_participants_in_guidance_have_work_beyond_an_open_questionnaire(days: int) -> None:
+    as_of = D(2018, 1, 1) + datetime.timedelta(days=days)
+    window = datetime.timedelta(days=GuidancePolicy().aftercare_days)
+    by_id = {r.id: r for r in _COHORT.records}
+    for item in worklist(_COHORT, as_of=as_of):
+        if item.code.value == "measurement_due":
+            continue
+        trajectory = by_id[item.participant_id].trajectory
+        events = [e for e in trajectory.events if e.date <= as_of]
+        assert events
+        assert trajectory.phase_on(as_of) is not None or (
+            isinstance(events[-1], Exit) and as_of <= events[-1].date + window
+        )
 
 
 @given(st.integers(1, 200))

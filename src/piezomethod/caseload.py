@@ -19,6 +19,11 @@ it is waiting:
 - ``aftercare_due``: an exit within the aftercare window without an aftercare contact since;
 - ``referral_open``: a referral without an outcome.
 
+Work is about participants in guidance: enrolled on the day, or within the aftercare window
+after their exit (then their items fall to the coach they had when they left). Past that window
+what a closed trajectory left open is history, not work; only a questionnaire whose window is
+still open (the follow-up) stays on the list.
+
 The intervals are a :class:`~piezomethod.guidance.GuidancePolicy`; its defaults are the
 library's choice, not the sources'.
 
@@ -108,57 +113,65 @@ def _items(
     contacts = [c for c in guidance.contacts if c.date <= as_of]
     phase = trajectory.phase_on(as_of)
     spell_start = max((e.date for e in events if isinstance(e, Enrolment)), default=None)
-    if phase is not None and spell_start is not None:
+    exits = [e for e in events if isinstance(e, Exit)]
+    left = exits[-1].date if exits and phase is None else None
+    if spell_start is None:
+        return found
+    # past the aftercare window a participant is no longer in guidance: what was left open is
+    # history, not work; only a questionnaire whose window is still open (the follow-up) is
+    past = left is not None and as_of > left + _D(days=policy.aftercare_days)
+    # the day whose coach an item falls to: today, or for one who left, the day they left
+    today = as_of if left is None else left
+    if phase is not None:
         # an enrolled participant: contact, intake
         last = max((c.date for c in contacts if c.date >= spell_start), default=None)
         since = (last or spell_start) + _D(days=policy.interval(phase))
         if since <= as_of:
             found.append(
-                (Code.NO_RECENT_CONTACT, since, "no contact within the policy's interval", as_of)
+                (Code.NO_RECENT_CONTACT, since, "no contact within the policy's interval", today)
             )
         intake = guidance.intake
         if intake is None:
-            found.append((Code.INTAKE_MISSING, spell_start, "no intake recorded", as_of))
+            found.append((Code.INTAKE_MISSING, spell_start, "no intake recorded", today))
         elif not intake.complete(domains):
             found.append(
-                (Code.INTAKE_INCOMPLETE, intake.date, "the intake did not map every domain", as_of)
+                (Code.INTAKE_INCOMPLETE, intake.date, "the intake did not map every domain", today)
             )
     statuses, _ = _statuses(trajectory, record.measurements, as_of, None, None)
     for due, status, _measurement in statuses:
         if status is MeasurementStatus.DUE:
-            found.append((Code.MEASUREMENT_DUE, due.window_start, "a questionnaire is due", as_of))
-        elif status is MeasurementStatus.MISSING:
+            found.append((Code.MEASUREMENT_DUE, due.window_start, "a questionnaire is due", today))
+        elif status is MeasurementStatus.MISSING and not past:
             found.append(
-                (Code.MEASUREMENT_MISSING, due.window_end, "a questionnaire was missed", as_of)
+                (Code.MEASUREMENT_MISSING, due.window_end, "a questionnaire was missed", today)
             )
-    if record.passport is not None:
+    if past:
+        return found
+    if record.passport is not None and phase is not None:
         for goal in record.passport.goals:
             if goal.status is not GoalStatus.IN_PROGRESS:
                 continue
             active = max([goal.set_on, *(e.confirmed_on for e in goal.evidence)])
             since = active + _D(days=policy.stalled_goal_days)
             if since <= as_of:
-                found.append((Code.GOAL_STALLED, since, "a goal without progress", as_of))
+                found.append((Code.GOAL_STALLED, since, "a goal without progress", today))
     if policy.require_transition_talk:
         for issue in validate_guidance(guidance, events, policy=policy, domains=domains):
-            if issue.code is Code.TRANSITION_WITHOUT_TALK and issue.index is not None:
-                day = events[issue.index].date
+            if issue.code is not Code.TRANSITION_WITHOUT_TALK or issue.index is None:
+                continue
+            day = events[issue.index].date
+            if day >= spell_start:  # the changes of this spell; an earlier one is history
                 found.append((Code.TRANSITION_WITHOUT_TALK, day, "no talk decided the change", day))
-    exits = [e for e in events if isinstance(e, Exit)]
-    if exits and phase is None:
-        left = exits[-1].date
-        window_end = left + _D(days=policy.aftercare_days)
-        done = any(c.kind is ContactKind.AFTERCARE and c.date >= left for c in contacts)
-        if not done and as_of <= window_end:
-            found.append((Code.AFTERCARE_DUE, left, "aftercare after the exit", left))
+    if left is not None and not any(
+        c.kind is ContactKind.AFTERCARE and c.date >= left for c in contacts
+    ):
+        found.append((Code.AFTERCARE_DUE, left, "aftercare after the exit", left))
     for contact in contacts:
         referral = contact.referral
         if referral is not None and (
             referral.outcome_date is None or referral.outcome_date > as_of
         ):
-            found.append(
-                (Code.REFERRAL_OPEN, contact.date, "a referral without an outcome", contact.date)
-            )
+            found.append((Code.REFERRAL_OPEN, contact.date, "a referral without an outcome", today))
     return found
 
 

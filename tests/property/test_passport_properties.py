@@ -196,3 +196,17 @@ def test_canary_never_appears_in_an_error_message(
             assert CANARY not in str(err)
     for issue in validate_passport(record.passport, catalogue=CAT) if record.passport else []:
         assert CANARY not in issue.message
+
+
+@given(pst.participant_records(catalogue=CAT, instrument=GELUK, canary=CANARY))
+def test_canary_never_appears_in_the_coachs_findings_or_worklist(record: ParticipantRecord) -> None:
+    from piezomethod.caseload import worklist
+    from piezomethod.guidance import validate_guidance
+
+    if record.guidance is None:
+        return
+    issues = validate_guidance(record.guidance, record.trajectory.events)
+    assert all(CANARY not in f"{i.message} {i.field}" for i in issues)
+    for coach in (None, record.guidance.coaches[0].coach_id if record.guidance.coaches else None):
+        items = worklist([record], as_of=datetime.date(2030, 1, 1), coach=coach)
+        assert all(CANARY not in i.message for i in items)
