@@ -361,3 +361,23 @@ def test_contacts_per_phase_add_up_to_the_contacts_held_while_enrolled(days: int
     assert sum(figures.counts.get(str(p), "contacts") for p in range(5)) == held
     share = figures.share_with_talk
     assert share is None or 0 <= share <= 1
+
+
+@pytest.mark.parametrize(
+    "day", [D.max, D.max - datetime.timedelta(days=30), D.min + datetime.timedelta(days=2)]
+)
+def test_dates_at_the_calendars_ends_hold_every_window_there(day: datetime.date) -> None:
+    from piezomethod.outcomes import schedule
+
+    # 9999-12-31 is a placeholder some systems write for "no end": nothing may overflow
+    events: list[Event] = [
+        Enrolment(date=D.min, phase=Phase(1)),
+        Exit(date=day, destination="paid_work"),
+    ]
+    talk = Contact(date=D.min, kind="transition_talk", decides_change_on=D.min)
+    record = _record("p", events, contacts=[talk])
+    due = schedule(record.trajectory, as_of=D.max)
+    assert due[-1].window_end == D.max or due[-1].window_end > day
+    assert all(d.window_start <= d.window_end for d in due)
+    items = worklist([record], as_of=D.max, policy=GuidancePolicy(require_transition_talk=True))
+    assert all(i.since <= D.max for i in items)

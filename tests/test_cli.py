@@ -253,3 +253,17 @@ def test_schema_also_writes_the_data_package(tmp_path: Path) -> None:
         "intakes",
         "contacts",
     ]
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, _text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("command", [["demo"], ["instruments"], ["phases"]])
+def test_a_closed_pipe_stops_the_command_quietly(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ``piezomethod demo | head -1``: the reader went away
+    assert main(command, out=_ClosedPipe()) == 141
+    assert capsys.readouterr().err == ""

@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from piezomethod.errors import (
     Code,
@@ -563,3 +565,24 @@ def test_exit_destinations_say_whether_the_sources_name_them(
     destination: ExitDestination, sourced: bool
 ) -> None:
     assert destination.sourced is sourced
+
+
+@given(st.dates(), st.integers(-4_000_000, 4_000_000), st.integers(-200_000, 200_000))
+def test_shifting_a_date_is_exact_inside_the_calendar_and_held_at_its_ends(
+    day: datetime.date, days: int, months: int
+) -> None:
+    from hypothesis import assume
+
+    from piezomethod._checks import shift
+
+    # days: the reference is ordinal arithmetic, clamped to the calendar
+    ordinal = min(max(day.toordinal() + days, 1), datetime.date.max.toordinal())
+    assert shift(day, days) == datetime.date.fromordinal(ordinal)
+    # months: in the calendar, in the direction asked, and by at most that many months
+    assume(months != 0)
+    moved = shift(day, months=months)
+    assert (moved >= day) if months > 0 else (moved <= day)
+    span = (moved.year - day.year) * 12 + moved.month - day.month
+    assert abs(span) <= abs(months)
+    if datetime.date.min.year < day.year + months // 12 < datetime.date.max.year - 1:
+        assert span == months

@@ -90,3 +90,37 @@ def test_progress_is_reported_and_the_file_written(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert steps[-1] == "done"
     assert len(steps) >= 6
+
+
+def test_an_empty_cohort_reports_without_a_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for n in (0, 1):
+            page = report_html(synthetic_cohort(n=n, seed=1), lang="en")
+            assert page.endswith("</html>")
+
+
+def test_a_placeholder_date_at_the_calendars_end_does_not_crash(tmp_path: Path) -> None:
+    # 9999-12-31 is what some systems write for "no end"; every window is held at that day
+    import csv
+    import datetime
+
+    from piezomethod.phases import Exit
+
+    cohort = synthetic_cohort(n=12, seed=2)
+    write_tables(cohort, tmp_path)
+    first = next(r.id for r in cohort.records if not isinstance(r.trajectory.events[-1], Exit))
+    events = tmp_path / "events.csv"
+    with events.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    rows.append([first, "9999-12-31", "exit", "", "paid_work", "", ""])
+    with events.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    dataset = load(tmp_path)
+    record = next(r for r in dataset.cohort.records if r.id == first)
+    assert record.trajectory.events[-1].date == datetime.date.max
+    assert dataset.cohort.as_of <= datetime.date.today()
+    page = report_html(dataset.cohort, report=dataset.report, lang="en")
+    assert page.endswith("</html>")

@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from piezomethod._i18n import Lang
 from piezomethod.errors import Code, FieldError, FieldTypeError
@@ -425,3 +426,15 @@ def to_enum(cls: type[E], value: object, field: str) -> E:
             f"{field} must be one of: {allowed}", code=Code.UNKNOWN_VALUE, field=field
         ) from None
     return typing.cast(E, found)
+
+
+def shift(day: datetime.date, days: int = 0, *, months: int = 0) -> datetime.date:
+    """``day`` moved by ``days`` (and calendar ``months``), held at the calendar's ends instead
+    of overflowing: a window that would end after 9999-12-31 (a placeholder some systems write
+    for "no end") ends there."""
+    try:
+        if months:
+            return day + relativedelta(days=days, months=months)
+        return day + datetime.timedelta(days=days)
+    except (OverflowError, ValueError):
+        return datetime.date.max if (months or days) > 0 else datetime.date.min

@@ -57,7 +57,7 @@ from typing import Any
 import attrs
 
 from piezomethod import _frames
-from piezomethod._checks import check_text, checked, fields, frozen_mapping
+from piezomethod._checks import check_text, checked, fields, frozen_mapping, shift
 from piezomethod.analytics import CountTable
 from piezomethod.errors import Code
 from piezomethod.guidance import (
@@ -73,8 +73,6 @@ from piezomethod.phases import Enrolment, Exit, MoveKind, Phase
 from piezomethod.records import Cohort, ParticipantRecord
 
 __all__ = ["GuidanceFigures", "WorkItem", "guidance_figures", "to_frame", "worklist"]
-
-_D = datetime.timedelta
 
 
 def _code(value: Code | str, field: str = "code") -> Code:
@@ -119,13 +117,13 @@ def _items(
         return found
     # past the aftercare window a participant is no longer in guidance: what was left open is
     # history, not work; only a questionnaire whose window is still open (the follow-up) is
-    past = left is not None and as_of > left + _D(days=policy.aftercare_days)
+    past = left is not None and as_of > shift(left, policy.aftercare_days)
     # the day whose coach an item falls to: today, or for one who left, the day they left
     today = as_of if left is None else left
     if phase is not None:
         # an enrolled participant: contact, intake
         last = max((c.date for c in contacts if c.date >= spell_start), default=None)
-        since = (last or spell_start) + _D(days=policy.interval(phase))
+        since = shift(last or spell_start, policy.interval(phase))
         if since <= as_of:
             found.append(
                 (Code.NO_RECENT_CONTACT, since, "no contact within the policy's interval", today)
@@ -152,7 +150,7 @@ def _items(
             if goal.status is not GoalStatus.IN_PROGRESS:
                 continue
             active = max([goal.set_on, *(e.confirmed_on for e in goal.evidence)])
-            since = active + _D(days=policy.stalled_goal_days)
+            since = shift(active, policy.stalled_goal_days)
             if since <= as_of:
                 found.append((Code.GOAL_STALLED, since, "a goal without progress", today))
     if policy.require_transition_talk:

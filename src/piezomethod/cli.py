@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import datetime
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -342,8 +343,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_SIGPIPE_STATUS = 141  # 128 + SIGPIPE, what a shell reports for a tool a closed pipe stopped
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
-    """Run the command; returns the exit status (0 fine, 1 invalid data, 2 cannot run)."""
+    """Run the command; returns the exit status (0 fine, 1 invalid data, 2 cannot run, 141
+    the reader of the output went away)."""
     stream = out or sys.stdout
     args = _parser().parse_args(argv)
     lang: Lang = args.lang
@@ -373,8 +378,16 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except _CannotWriteError as err:
         sys.stderr.write(f"piezomethod: {err}\n")
         return 2
+    except BrokenPipeError:
+        # the reader went away (``piezomethod demo | head``): stop quietly, as a Unix tool
+        # killed by SIGPIPE does; stdout goes to devnull so the exit's flush fails no more
+        if stream is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return _SIGPIPE_STATUS
     except OSError as err:
-        sys.stderr.write(f"piezomethod: cannot read {err.filename}: {err.strerror}\n")
+        where = f"cannot read {err.filename}" if err.filename is not None else "cannot run"
+        sys.stderr.write(f"piezomethod: {where}: {err.strerror or err}\n")
         return 2
     except PiezoError as err:
         sys.stderr.write(f"piezomethod: {err}\n")

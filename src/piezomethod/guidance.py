@@ -57,6 +57,7 @@ from piezomethod._checks import (
     checked,
     fields,
     frozen_mapping,
+    shift,
     texts,
     to_enum,
 )
@@ -554,7 +555,6 @@ def _check_talks(
     guidance: Guidance, history: Sequence[Event], rules: GuidancePolicy, add: Any
 ) -> None:
     changes = [e.date for e in history if isinstance(e, PhaseChange)]
-    window = datetime.timedelta(days=rules.transition_talk_days)
     decided: set[datetime.date] = set()
     for n, contact in enumerate(guidance.contacts):
         change = contact.decides_change_on
@@ -562,7 +562,7 @@ def _check_talks(
             continue
         if change not in changes:
             add(Code.NO_SUCH_CHANGE, "contacts", n, "no phase change on the day the talk decided")
-        elif not (change - window <= contact.date <= change):
+        elif not (shift(change, -rules.transition_talk_days) <= contact.date <= change):
             add(
                 Code.TALK_OUTSIDE_WINDOW,
                 "contacts",

@@ -42,9 +42,8 @@ from types import MappingProxyType
 from typing import Any, Literal, NamedTuple, TypeAlias
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
-from piezomethod._checks import as_tuple, checked, fields, frozen_mapping, to_enum
+from piezomethod._checks import as_tuple, checked, fields, frozen_mapping, shift, to_enum
 from piezomethod._checks import optional_frozen_mapping as _optional_mapping
 from piezomethod._compat import deprecated_names
 from piezomethod._i18n import Labelled, Text
@@ -993,7 +992,7 @@ def _due(
 
     def add(moment: MeasurementMoment, index: int, at: Phase, day: datetime.date) -> None:
         before, after = w.window(moment)
-        start, end = day - datetime.timedelta(days=before), day + datetime.timedelta(days=after)
+        start, end = shift(day, -before), shift(day, after)
         due.append(_Due(moment, index, at, day, start, end))
 
     for index, event in enumerate(trajectory.events):
@@ -1008,7 +1007,7 @@ def _due(
         elif isinstance(event, Exit):
             assert phase is not None  # a valid trajectory is enrolled before it exits
             add(MeasurementMoment.EXIT, index, phase, event.date)
-            follow_up = event.date + relativedelta(months=w.follow_up_months)
+            follow_up = shift(event.date, months=w.follow_up_months)
             add(MeasurementMoment.FOLLOW_UP, index, phase, follow_up)
     due.sort(key=lambda d: d.due)
     return due

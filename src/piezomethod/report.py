@@ -280,6 +280,12 @@ def _figure(width: float = 7.0, height: float = 3.4) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _legend(ax: Any, **options: Any) -> None:
+    """A legend only where something is labelled (an empty cohort draws no lines)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**options)
+
+
 def _chart_entry(table: CountTable, w: dict[str, str]) -> str:
     fig = _figure(6, 2.8)
     ax = fig.subplots()
@@ -324,7 +330,7 @@ def _chart_curves(curves: dict[Phase, Any], w: dict[str, str]) -> str:
     ax.set_ylabel(w["still_in"])
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, 72)
-    ax.legend(frameon=False)
+    _legend(ax, frameon=False)
     return _svg(fig)
 
 
@@ -339,7 +345,7 @@ def _chart_leaving(risks: dict[Phase, Any], w: dict[str, str]) -> str:
         ax.bar(labels, values, bottom=bottom, label=w[cause], color=colours[cause])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylim(0, 1)
-    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.15))
+    _legend(ax, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.15))
     return _svg(fig)
 
 
@@ -354,7 +360,7 @@ def _chart_lines(
     ax.set_xticks(range(len(x)), labels=list(x))
     ax.set_ylabel(ylabel)
     ax.set_ylim(*ylim)
-    ax.legend(frameon=False, fontsize=8)
+    _legend(ax, frameon=False, fontsize=8)
     return _svg(fig)
 
 

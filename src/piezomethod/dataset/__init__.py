@@ -79,7 +79,10 @@ __all__ = [
 def _as_of(records: Sequence[ParticipantRecord]) -> datetime.date:
     days = [e.date for r in records for e in r.trajectory.events[-1:]]
     days += [m.date for r in records for m in r.measurements[-1:]]
-    return max(days, default=datetime.date.today())
+    today = datetime.date.today()
+    # a report is never as of a day still to come: a placeholder such as 9999-12-31 ("no end")
+    # must not move the cut-off
+    return max((d for d in days if d <= today), default=today)
 
 
 @checked
@@ -114,7 +117,8 @@ def load(
     without quarantining anyone. ``instruments`` are the questionnaires the measurements may
     use (default: the built-in ones), ``catalogue`` the skills goals and placements may name
     (default: the built-in catalogue). ``as_of``, the day the data was drawn, defaults to the
-    latest date in the data.
+    latest date in the data that is not after today (a date still to come, such as the
+    placeholder 9999-12-31, does not move it).
 
     A table that cannot be used as a whole (a required column missing, a column twice, not
     UTF-8 text) would leave every record incomplete, so then no participant is loaded: all are
