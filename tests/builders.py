@@ -320,6 +320,7 @@ def _roots() -> list[object]:
         __import__("piezomethod.guidance").guidance.life_domains()[0],
         analytics.entry_phases(cohort),
         analytics.entry_phases(cohort).suppress(5),
+        analytics.Disclosure(threshold=5),
         analytics.time_in_phase(cohort),
         analytics.leaving_phase(cohort),
         analytics.all_phases(cohort),

@@ -280,11 +280,18 @@ def test_suppression_worked_example() -> None:
     table = CountTable(
         title="t", rows=("a", "b", "c"), columns=("x", "y"), counts=((0, 25), (4, 30), (12, 11))
     )
+    # suppression and rounding to base 5: every total published, none exact
     published = table.suppress(10)
-    assert published.cells == (("0", "25"), ("<10", "30"), ("12", "11"))
-    assert published.row_totals == ("25", None, "23")
-    assert published.column_totals == (None, "66")
-    assert published.total is None
+    assert published.cells == (("0", "25"), ("<10", "30"), ("10", "10"))
+    assert published.row_totals == ("25", "35", "25")
+    assert published.column_totals == ("15", "65")
+    assert published.total == "80"
+    # without rounding, the totals that cover a suppressed cell are withheld
+    exact = table.suppress(10, base=1)
+    assert exact.cells == (("0", "25"), ("<10", "30"), ("12", "11"))
+    assert exact.row_totals == ("25", None, "23")
+    assert exact.column_totals == (None, "66")
+    assert exact.total is None
 
 
 def test_count_tables_are_checked() -> None:
@@ -301,6 +308,7 @@ def test_count_tables_are_checked() -> None:
     table = CountTable(title="t", rows=("a",), columns=("x",), counts=((1,),))
     refused(lambda: table.suppress(0), "invalid_threshold", "threshold")
     refused(lambda: table.suppress(True), "wrong_type", "threshold")
+    refused(lambda: table.suppress(10, base=0), "invalid_threshold", "base")
 
 
 def test_every_result_has_a_frame(small: Cohort) -> None:

@@ -58,6 +58,7 @@ __all__ = [
     "AllPhases",
     "CompetingRisks",
     "CountTable",
+    "Disclosure",
     "OutcomeDevelopment",
     "PublishedTable",
     "ResponseRates",
@@ -350,12 +351,83 @@ def aalen_johansen(
 # --------------------------------------------------------------------------------------------
 
 
+def _positive_int(_instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if value < 1:
+        raise FieldError(
+            f"{attribute.name} must be a whole number >= 1",
+            code=Code.INVALID_THRESHOLD,
+            field=attribute.name,
+        )
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
+class Disclosure:
+    """Statistical disclosure control for published counts: small-cell suppression with
+    rounding to a base, as statistical offices publish tables of people.
+
+    A count of 0 is shown as ``0``; a count from 1 to ``threshold - 1`` as ``"<threshold"``;
+    every other count rounded to the nearest multiple of ``base`` (halves up). A *total* (a
+    table's margins, the number of participants, the stays of a phase) is never suppressed but
+    always rounded, a small one up to ``base``: were small totals suppressed too, the cells
+    under them would be pinned (two cells of at least 1 under a total of at most 2 are both 1).
+    Since no published figure but a zero is exact, no small count follows from sums and
+    differences of the others: not from a table's totals, not from the same total in another
+    table, not from the headline number. Shares are computed from the published
+    (rounded) counts and withheld where either count is suppressed. With ``base=1`` nothing is
+    rounded; :meth:`CountTable.suppress` then withholds every total that covers a suppressed
+    cell instead (that protects one table, not a page of linked tables).
+
+    >>> d = Disclosure(threshold=10, base=5)
+    >>> [d.count(n) for n in (0, 3, 10, 12, 13, 967)]
+    ['0', '<10', '10', '10', '15', '965']
+    >>> [d.total(n) for n in (0, 1, 3, 8, 967)]
+    ['0', '5', '5', '10', '965']
+    >>> d.share(13, 52)  # 15 of 50
+    0.3
+    """
+
+    threshold: int = attrs.field(default=10, validator=_positive_int)
+    base: int = attrs.field(default=5, validator=_positive_int)
+
+    def suppressed(self, n: int) -> bool:
+        """True when ``n`` is published as ``"<threshold"``."""
+        return 0 < n < self.threshold
+
+    def value(self, n: int) -> int | None:
+        """The number published for ``n`` (None when it is suppressed). A count rounded to 0
+        (only possible below ``base / 2`` with a threshold that low) is published as ``base``,
+        so a nonzero count never shows as zero."""
+        if n == 0:
+            return 0
+        if self.suppressed(n):
+            return None
+        rounded = (n + self.base // 2) // self.base * self.base
+        return rounded or self.base
+
+    def count(self, n: int) -> str:
+        """``n`` as published: ``"0"``, ``"<threshold"`` or the rounded count."""
+        shown = self.value(n)
+        return f"<{self.threshold}" if shown is None else str(shown)
+
+    def total(self, n: int) -> str:
+        """A total as published: ``"0"`` or rounded (at least ``base``), never suppressed."""
+        if n == 0:
+            return "0"
+        return str((n + self.base // 2) // self.base * self.base or self.base)
+
+    def share(self, part: int, whole: int) -> float | None:
+        """``part / whole`` from the published counts (None when either is suppressed or the
+        whole is 0)."""
+        p, w = self.value(part), self.value(whole)
+        return None if p is None or not w else p / w
+
+
 @attrs.frozen(kw_only=True, field_transformer=fields)
 class PublishedTable:
     """A count table made safe to publish: see :meth:`CountTable.suppress`.
 
-    Cells are text: a count, or ``"<k"``. A total is None where showing it would let a
-    suppressed cell be recomputed.
+    Cells are text: a count (rounded to ``base``), or ``"<k"``. A total is None where showing
+    it would let a suppressed cell be recomputed (only when nothing is rounded, ``base=1``).
     """
 
     title: str
@@ -366,6 +438,7 @@ class PublishedTable:
     column_totals: tuple[str | None, ...]
     total: str | None
     threshold: int
+    base: int = 1
 
     def to_frame(self) -> Any:
         """The table with a ``total`` column and row (empty where a total is withheld)."""
@@ -419,41 +492,39 @@ class CountTable:
         return sum(self.row_totals)
 
     @checked
-    def suppress(self, threshold: int = 10) -> PublishedTable:
-        """The table for publication: every count from 1 to ``threshold - 1`` shows as
-        ``"<threshold"``; a total (row, column or grand) is withheld when it covers a
-        suppressed cell. Zeros stay visible.
+    def suppress(self, threshold: int = 10, *, base: int = 5) -> PublishedTable:
+        """The table for publication under :class:`Disclosure`: every count from 1 to
+        ``threshold - 1`` shows as ``"<threshold"``, every other count is rounded to the
+        nearest multiple of ``base``, and every total is rounded (never suppressed, a small
+        one up to ``base``); zeros stay visible.
 
-        No suppressed count can then be recomputed from what is shown: every equation that
-        contains it (its row total, its column total, the grand total) is withheld. Totals
-        published *elsewhere* (a headline count of participants) can still break this; publish
-        those rounded.
+        No published figure but a zero is then exact, so no suppressed count follows from the
+        totals, here or in another table. With ``base=1`` (no rounding) a total is withheld
+        instead wherever it covers a suppressed cell, which protects this table alone.
 
         >>> t = CountTable(
         ...     title="t", rows=("a", "b"), columns=("x", "y"), counts=((3, 20), (15, 12))
         ... )
         >>> p = t.suppress(10)
         >>> p.cells, p.row_totals, p.column_totals, p.total
-        ((('<10', '20'), ('15', '12')), (None, '27'), (None, '32'), None)
+        ((('<10', '20'), ('15', '10')), ('25', '25'), ('20', '30'), '50')
+        >>> t.suppress(10, base=1).row_totals
+        (None, '27')
         """
-        if threshold < 1:
-            raise FieldError(
-                "threshold must be a whole number >= 1",
-                code=Code.INVALID_THRESHOLD,
-                field="threshold",
-            )
-        small = [[0 < c < threshold for c in r] for r in self.counts]
-        cells = tuple(
-            tuple(f"<{threshold}" if s else str(c) for c, s in zip(r, sr, strict=True))
-            for r, sr in zip(self.counts, small, strict=True)
-        )
-        row_totals = tuple(
-            None if any(sr) else str(t) for sr, t in zip(small, self.row_totals, strict=True)
-        )
+        rule = Disclosure(threshold=threshold, base=base)
+        cells = tuple(tuple(rule.count(c) for c in r) for r in self.counts)
+        small = [[rule.suppressed(c) for c in r] for r in self.counts]
+        exact = base == 1
+
+        def total(value: int, covers: bool) -> str | None:
+            if exact:
+                return None if covers else rule.count(value)
+            return rule.total(value)
+
+        row_totals = tuple(total(t, any(sr)) for sr, t in zip(small, self.row_totals, strict=True))
         column_totals = tuple(
-            None if any(sr[j] for sr in small) else str(t) for j, t in enumerate(self.column_totals)
+            total(t, any(sr[j] for sr in small)) for j, t in enumerate(self.column_totals)
         )
-        total = None if any(any(sr) for sr in small) else str(self.total)
         return PublishedTable(
             title=self.title,
             rows=self.rows,
@@ -461,8 +532,9 @@ class CountTable:
             cells=cells,
             row_totals=row_totals,
             column_totals=column_totals,
-            total=total,
+            total=total(self.total, any(any(sr) for sr in small)),
             threshold=threshold,
+            base=base,
         )
 
     def to_frame(self) -> Any:

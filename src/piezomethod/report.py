@@ -6,9 +6,13 @@ the analytics of :mod:`piezomethod.analytics` and lays them out with tables; wit
 ``[report]`` extra (matplotlib) it adds charts, embedded as SVG so the file needs nothing else.
 A synthetic cohort is labelled as such at the top of the page.
 
-With ``suppress=k`` every count table is published with small-cell suppression (see
-:meth:`~piezomethod.analytics.CountTable.suppress`) and the headline number of participants is
-rounded to tens.
+With ``suppress=k`` every figure on the page is published under
+:class:`~piezomethod.analytics.Disclosure`: counts from 1 to k-1 show as ``<k``, every other
+count — cells, totals, the headline number, stays, responses — is rounded to a multiple of 5,
+shares of counts are computed from the rounded counts, and estimates (medians, means,
+estimated shares) are shown only over at least k people or stays, shares to 5 points and
+withheld where they could stand for fewer than k people. No published figure but a zero is
+exact, so no small count follows from the sums and differences of the others.
 
 >>> from piezomethod.synth import synthetic_cohort
 >>> page = report_html(synthetic_cohort(n=50, seed=1), lang="en", charts=False)
@@ -33,6 +37,7 @@ from piezomethod._checks import checked
 from piezomethod._i18n import Lang
 from piezomethod.analytics import (
     CountTable,
+    Disclosure,
     all_phases,
     entry_phases,
     leaving_phase,
@@ -89,13 +94,14 @@ _WORDS: dict[str, dict[str, str]] = {
         ),
         "leaving": "Hoe een fase eindigt",
         "leaving_note": (
-            "Cumulatieve incidentie (Aalen-Johansen) van doorstroom (ook overslaan), terugval "
-            "en uitstroom; de rest zit nog in de fase."
+            "Hoe verblijven eindigen: geschatte kans (Aalen-Johansen, over de hele looptijd) op "
+            "doorstroom (ook overslaan), terugval en uitstroom; de laatste kolom telt de "
+            "verblijven die op de standdatum nog lopen."
         ),
         "advance": "doorstroom",
         "setback": "terugval",
         "exit": "uitstroom",
-        "staying": "nog in fase",
+        "staying": "nu nog open",
         "subgroups": "Groepen",
         "age_band": "leeftijd bij instroom",
         "gender": "gender",
@@ -111,7 +117,12 @@ _WORDS: dict[str, dict[str, str]] = {
         "moment": "meetmoment",
         "phase": "fase",
         "total": "totaal",
-        "suppressed": "Kleine aantallen (onder {k}) zijn afgeschermd als '<{k}'.",
+        "suppressed": (
+            "Beschermd tegen herleiding: aantallen onder {k} staan er als '<{k}', alle andere "
+            "aantallen en totalen zijn afgerond op 5, percentages komen uit de afgeronde "
+            "aantallen of zijn afgerond op 5 punten, en schattingen over minder dan {k} "
+            "mensen staan er als '–'."
+        ),
         "made_by": "Gemaakt met piezomethod {v} op {d}.",
         "no_charts": "Grafieken: installeer piezomethod[report].",
         "group": "groep",
@@ -155,13 +166,14 @@ _WORDS: dict[str, dict[str, str]] = {
         ),
         "leaving": "How a phase ends",
         "leaving_note": (
-            "Cumulative incidence (Aalen-Johansen) of advance (skips included), setback and "
-            "exit; the rest is still in the phase."
+            "How stays end: the estimated chance (Aalen-Johansen, over the whole follow-up) of "
+            "advance (skips included), setback and exit; the last column counts the stays "
+            "still open at the as-of date."
         ),
         "advance": "advance",
         "setback": "setback",
         "exit": "exit",
-        "staying": "still in phase",
+        "staying": "open now",
         "subgroups": "Groups",
         "age_band": "age at entry",
         "gender": "gender",
@@ -177,7 +189,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "moment": "moment",
         "phase": "phase",
         "total": "total",
-        "suppressed": "Small counts (below {k}) are shown as '<{k}'.",
+        "suppressed": (
+            "Protected against disclosure: counts below {k} show as '<{k}', every other count "
+            "and total is rounded to 5, percentages come from the rounded counts or are "
+            "rounded to 5 points, and estimates over fewer than {k} people show as '–'."
+        ),
         "made_by": "Made with piezomethod {v} on {d}.",
         "no_charts": "Charts: install piezomethod[report].",
         "group": "group",
@@ -240,23 +256,65 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: i
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _counts(table: CountTable, suppress: int | None, corner: str, total: str) -> str:
-    if suppress is None:
-        cells = [[_num(c) for c in row] for row in table.counts]
-        row_totals: list[str | None] = [_num(t) for t in table.row_totals]
-        column_totals: list[str | None] = [_num(t) for t in table.column_totals]
-        grand: str | None = _num(table.total)
-    else:
-        published = table.suppress(suppress)
-        cells = [list(row) for row in published.cells]
-        row_totals = list(published.row_totals)
-        column_totals = list(published.column_totals)
-        grand = published.total
-    rows = [
-        [label, *row, t or "×"] for label, row, t in zip(table.rows, cells, row_totals, strict=True)
-    ]
-    rows.append([total, *(t or "×" for t in column_totals), grand or "×"])
-    return _table([corner, *table.columns, total], rows)
+def _shown(cell: str) -> str:
+    """A published count in the page's one number format (narrow spaces for thousands)."""
+    return _num(int(cell)) if cell.isdigit() else cell
+
+
+class _Publish:
+    """Every figure the page shows goes through here: exact without ``suppress``, else under
+    :class:`~piezomethod.analytics.Disclosure` (suppression and rounding to 5)."""
+
+    def __init__(self, suppress: int | None) -> None:
+        self.rule = None if suppress is None else Disclosure(threshold=suppress)
+
+    def count(self, n: int) -> str:
+        return _num(n) if self.rule is None else _shown(self.rule.count(n))
+
+    def total(self, n: int) -> str:
+        """A figure that is a sum of others (participants, stays): rounded, never hidden."""
+        return _num(n) if self.rule is None else _shown(self.rule.total(n))
+
+    def ratio(self, part: int, whole: int) -> str:
+        """A share of two counts, from the published counts."""
+        if self.rule is None:
+            return _pct(part / whole if whole else None)
+        return _pct(self.rule.share(part, whole))
+
+    def enough(self, n: int) -> bool:
+        """Whether an estimate over ``n`` people or stays may be shown."""
+        return self.rule is None or n >= self.rule.threshold
+
+    def estimate(self, share: float | None, n: int) -> str:
+        """A share estimated over ``n``: under suppression shown to 5 points, and withheld
+        where ``n`` is small or the people it (or its complement) stands for could be fewer
+        than the threshold."""
+        if self.rule is None or share is None:
+            return _pct(share)
+        k = self.rule.threshold
+        part = share * n
+        if n < k or 0.5 <= part < k - 0.5 or 0.5 <= n - part < k - 0.5:
+            return "–"
+        return f"{5 * round(20 * share):.0f}%"
+
+    def table(self, table: CountTable, corner: str, total: str) -> str:
+        if self.rule is None:
+            cells = [[_num(c) for c in row] for row in table.counts]
+            row_totals: list[str | None] = [_num(t) for t in table.row_totals]
+            column_totals: list[str | None] = [_num(t) for t in table.column_totals]
+            grand: str | None = _num(table.total)
+        else:
+            published = table.suppress(self.rule.threshold, base=self.rule.base)
+            cells = [[_shown(c) for c in row] for row in published.cells]
+            row_totals = [None if t is None else _shown(t) for t in published.row_totals]
+            column_totals = [None if t is None else _shown(t) for t in published.column_totals]
+            grand = None if published.total is None else _shown(published.total)
+        rows = [
+            [label, *row, t or "×"]
+            for label, row, t in zip(table.rows, cells, row_totals, strict=True)
+        ]
+        rows.append([total, *(t or "×" for t in column_totals), grand or "×"])
+        return _table([corner, *table.columns, total], rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -379,15 +437,15 @@ def _chart_bars(x: Sequence[str], values: Sequence[float | None], ylabel: str) -
 
 
 def _validation_section(
-    report: ValidationReport, w: dict[str, str], suppress: int | None, lang: Lang
+    report: ValidationReport, w: dict[str, str], pub: _Publish, lang: Lang
 ) -> str:
     parts = [f"<h2>{_e(w['validation'])}</h2>"]
     summary = [
-        [w["participants"], _num(report.participants)],
-        [w["loaded"], _num(report.loaded)],
-        [w["quarantined"], _num(len(report.quarantined))],
-        [w["errors"], _num(len(report.errors))],
-        [w["warnings"], _num(len(report.warnings))],
+        [w["participants"], pub.total(report.participants)],
+        [w["loaded"], pub.total(report.loaded)],
+        [w["quarantined"], pub.count(len(report.quarantined))],
+        [w["errors"], pub.total(len(report.errors))],
+        [w["warnings"], pub.total(len(report.warnings))],
     ]
     parts.append(_table(["", w["count"]], summary))
     counts = report.counts()
@@ -400,10 +458,42 @@ def _validation_section(
             columns=(w["count"],),
             counts=tuple((n,) for n in counts.values()),
         )
-        parts.append(_counts(table, suppress, w["code"], w["total"]))
+        parts.append(pub.table(table, w["code"], w["total"]))
     else:
         parts.append(f"<p>{_e(w['no_problems'])}</p>")
     return "".join(parts)
+
+
+def _endings(flows: CountTable) -> dict[Phase, dict[str, int]]:
+    """Per phase, how its stays ended (from the flows table): advanced (skips too), set back,
+    exited, and still open at the cut-off."""
+    exit_column = flows.columns.index("exit")
+    found: dict[Phase, dict[str, int]] = {}
+    for p in Phase:
+        column = flows.columns.index(str(int(p)))
+        stays = flows.column_totals[column]
+        row = flows.counts[flows.rows.index(str(int(p)))]
+        advance = sum(row[j] for j in range(exit_column) if int(flows.columns[j]) > int(p))
+        setback = sum(row[j] for j in range(exit_column) if int(flows.columns[j]) < int(p))
+        found[p] = {
+            "advance": advance,
+            "setback": setback,
+            "exit": row[exit_column],
+            "open": stays - sum(row),
+        }
+    return found
+
+
+def _rate(rates: Any, pub: _Publish, moment: MeasurementMoment | None) -> str:
+    """Response = (done + late) / (done + late + missing), from the published counts."""
+    moments = list(MeasurementMoment) if moment is None else [moment]
+    answered = sum(
+        rates.counts[m][s]
+        for m in moments
+        for s in (MeasurementStatus.DONE, MeasurementStatus.LATE)
+    )
+    asked = answered + sum(rates.counts[m][MeasurementStatus.MISSING] for m in moments)
+    return pub.ratio(answered, asked)
 
 
 @checked
@@ -428,8 +518,9 @@ def report_html(
     w = _WORDS[lang]
     step = progress or (lambda _: None)
     moments = {m: m.label(lang=lang) for m in MeasurementMoment}
+    pub = _Publish(suppress)
     n = len(cohort)
-    shown_n = f"{w['about']} {_num(round(n, -1))}" if suppress else _num(n)
+    shown_n = f"{w['about']} {pub.total(n)}" if suppress else _num(n)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -449,19 +540,19 @@ def report_html(
     if not draw:
         parts.append(f'<p class="note">{_e(w["no_charts"])}</p>')
     if report is not None:
-        parts.append(_validation_section(report, w, suppress, lang))
+        parts.append(_validation_section(report, w, pub, lang))
 
     step("entry")
     entries = entry_phases(cohort)
     parts += [f"<h2>{_e(w['entry'])}</h2>", f'<p class="note">{_e(w["entry_note"])}</p>']
-    parts.append(_counts(entries, suppress, w["phase"], w["total"]))
+    parts.append(pub.table(entries, w["phase"], w["total"]))
     if draw:
         parts.append(f"<figure>{_chart_entry(entries, w)}</figure>")
 
     step("flows")
     flows = transition_matrix(cohort)
     parts += [f"<h2>{_e(w['flows'])}</h2>", f'<p class="note">{_e(w["flows_note"])}</p>']
-    parts.append(_counts(flows, suppress, w["from"], w["total"]))
+    parts.append(pub.table(flows, w["from"], w["total"]))
     if draw and suppress is None:
         parts.append(f"<figure>{_chart_flows(flows, w)}</figure>")
 
@@ -472,9 +563,9 @@ def report_html(
     rows = [
         [
             f"{w['phase']} {int(p)}",
-            _num(c.n),
-            _num(c.median),
-            _num(overall.phase_means[p]),
+            pub.total(c.n),
+            _num(c.median) if pub.enough(c.n) else "–",
+            _num(overall.phase_means[p]) if pub.enough(c.n) else "–",
         ]
         for p, c in curves.items()
     ]
@@ -487,12 +578,13 @@ def report_html(
     step("leaving")
     risks = leaving_phase(cohort)
     parts += [f"<h2>{_e(w['leaving'])}</h2>", f'<p class="note">{_e(w["leaving_note"])}</p>']
+    ended = _endings(flows)
     rows = [
         [
             f"{w['phase']} {int(p)}",
-            _num(r.n),
-            *(_pct(r.final(c)) for c in r.causes),
-            _pct(r.staying[-1] if r.staying else None),
+            pub.total(r.n),
+            *(pub.estimate(r.final(c), ended[p][c]) if pub.enough(r.n) else "–" for c in r.causes),
+            pub.count(ended[p]["open"]),
         ]
         for p, r in risks.items()
     ]
@@ -508,14 +600,15 @@ def report_html(
         rows = []
         for g in table.groups:
             count = table.participants[g]
-            shown = f"<{suppress}" if suppress and count < suppress else _num(count)
+            shown = pub.count(count)
+            big = pub.enough(count)
             label = w.get(g, g) if by == "statushouder" else g
             rows.append(
                 [
                     label,
                     shown,
-                    *(_num(table.median_months[g][p]) for p in Phase),
-                    _pct(table.work_or_education[g]),
+                    *(_num(table.median_months[g][p]) if big else "–" for p in Phase),
+                    pub.estimate(table.work_or_education[g], count - table.active[g]),
                 ]
             )
         header = [w[by], w["participants"], *(f"{w['median']} {int(p)}" for p in Phase), w["work"]]
@@ -528,9 +621,15 @@ def report_html(
     rows = [
         [
             moments[m],
-            _num(outcomes.responses[m]),
-            *(_num(outcomes.means[m][s], 2) for s in outcomes.scales),
-            *(_pct(outcomes.share_yes[m][i]) for i in outcomes.shares),
+            pub.count(outcomes.responses[m]),
+            *(
+                _num(outcomes.means[m][s], 2) if pub.enough(outcomes.responses[m]) else "–"
+                for s in outcomes.scales
+            ),
+            *(
+                pub.estimate(outcomes.share_yes[m][i], outcomes.responses[m])
+                for i in outcomes.shares
+            ),
         ]
         for m in outcomes.moments
     ]
@@ -551,10 +650,10 @@ def report_html(
     parts += [f"<h2>{_e(w['response'])}</h2>", f'<p class="note">{_e(w["response_note"])}</p>']
     statuses = tuple(MeasurementStatus)
     rows = [
-        [moments[m], *(_num(rates.counts[m][s]) for s in statuses), _pct(rates.rate(m))]
+        [moments[m], *(pub.count(rates.counts[m][s]) for s in statuses), _rate(rates, pub, m)]
         for m in MeasurementMoment
     ]
-    rows.append([w["total"], *("" for _ in statuses), _pct(rates.rate())])
+    rows.append([w["total"], *("" for _ in statuses), _rate(rates, pub, None)])
     parts.append(_table([w["moment"], *(s.label(lang=lang) for s in statuses), w["rate"]], rows))
     if draw:
         values = [rates.rate(m) for m in MeasurementMoment]

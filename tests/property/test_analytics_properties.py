@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from piezomethod.analytics import (
     CountTable,
+    Disclosure,
     aalen_johansen,
     entry_phases,
     kaplan_meier,
@@ -99,14 +100,16 @@ tables = st.integers(1, 5).flatmap(
 
 
 @given(tables, st.integers(1, 15))
-def test_suppression_never_leaks_a_small_count(counts: list[list[int]], k: int) -> None:
+def test_suppression_without_rounding_withholds_every_covering_total(
+    counts: list[list[int]], k: int
+) -> None:
     table = CountTable(
         title="t",
         rows=tuple(f"r{i}" for i in range(len(counts))),
         columns=tuple(f"c{j}" for j in range(len(counts[0]))),
         counts=tuple(tuple(r) for r in counts),
     )
-    published = table.suppress(k)
+    published = table.suppress(k, base=1)
     for i, row in enumerate(counts):
         for j, c in enumerate(row):
             shown = published.cells[i][j]
@@ -126,3 +129,21 @@ def test_suppression_never_leaks_a_small_count(counts: list[list[int]], k: int) 
             assert int(t) == sum(r[j] for r in counts)
     if published.total is not None:
         assert int(published.total) == sum(map(sum, counts))
+
+
+@given(st.integers(0, 100_000), st.integers(1, 15), st.sampled_from([2, 3, 5, 10]))
+def test_a_published_count_is_zero_suppressed_or_rounded_near_the_truth(
+    n: int, k: int, base: int
+) -> None:
+    rule = Disclosure(threshold=k, base=base)
+    shown = rule.count(n)
+    if n == 0:
+        assert shown == "0"
+    elif n < k:
+        assert shown == f"<{k}"
+    else:
+        value = int(shown)
+        assert value % base == 0
+        assert value > 0
+        # the nearest multiple (halves up), or base for a count rounded to zero
+        assert abs(value - n) <= base // 2 or (value == base and n < base)

@@ -1,0 +1,249 @@
+"""Disclosure control across the whole report: an audit from the published page alone.
+
+The attacker reads every table of ``report_html(..., suppress=k)`` and knows how the figures
+hang together: a table's cells add up to its totals, the entries are the flows' ``entry`` row,
+the stays of a phase are its column in the flows, the stays still open are the stays minus
+the moves out, the groups add up to the headline number, the questionnaires taken are those
+done on time and late. For every count shown as ``<k`` the audit asks an integer linear
+program (HiGHS, through scipy) for its smallest and largest value under all of that, as
+statistical offices audit a suppression pattern: the two must differ.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from typing import Literal
+
+import pytest
+
+from piezomethod.analytics import subgroups, transition_matrix
+from piezomethod.outcomes import MeasurementMoment, MeasurementStatus
+from piezomethod.phases import Phase
+from piezomethod.records import Cohort
+from piezomethod.report import report_html
+from piezomethod.synth import synthetic_cohort
+
+scipy_optimize = pytest.importorskip("scipy.optimize")
+np = pytest.importorskip("numpy")
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+class _Audit:
+    """Integer variables (the exact counts), linear expressions over them, and what the page
+    says of each expression."""
+
+    def __init__(self, k: int, base: int) -> None:
+        self.k = k
+        self.base = base
+        self.exact: list[int] = []
+        self.rows: list[tuple[dict[int, int], int, int]] = []  # expression, low, high
+        self.secret: list[tuple[dict[int, int], int, str]] = []
+
+    def var(self, value: int) -> dict[int, int]:
+        self.exact.append(value)
+        return {len(self.exact) - 1: 1}
+
+    def value(self, expr: dict[int, int]) -> int:
+        return sum(c * self.exact[i] for i, c in expr.items())
+
+    def shown(self, expr: dict[int, int], text: str, where: str, *, total: bool = False) -> None:
+        """Bind ``expr`` to what the page shows: ``0``, ``<k`` or a count rounded to 5; a
+        total is never ``<k`` and a small one is rounded up to 5."""
+        truth = self.value(expr)
+        text = text.replace("\u202f", "").removeprefix("about ").strip()
+        half = self.base // 2
+        if text == "×":  # withheld
+            return
+        if text == "0":
+            assert truth == 0, where
+            self.rows.append((expr, 0, 0))
+        elif text == f"<{self.k}":
+            assert 0 < truth < self.k, where
+            self.rows.append((expr, 1, self.k - 1))
+            self.secret.append((expr, truth, where))
+        else:
+            shown = int(text)
+            assert shown % self.base == 0, (where, text)
+            if total and shown == self.base:
+                assert 0 < truth <= shown + half, (where, truth, text)
+                self.rows.append((expr, 1, shown + half))
+                return
+            assert abs(shown - truth) <= half, (where, truth, text)
+            self.rows.append((expr, max(shown - half, 1 if total else self.k), shown + half))
+
+    def at_most(self, left: dict[int, int], right: dict[int, int], where: str) -> None:
+        """``left <= right``, a relation every reader knows; it must hold on the exact counts."""
+        expr = _add(left, _minus(right))
+        assert self.value(expr) <= 0, where
+        self.rows.append((expr, -(10**9), 0))
+
+    def equal(self, left: dict[int, int], right: dict[int, int], where: str) -> None:
+        """A relation every reader knows; it must hold on the exact counts."""
+        expr = dict(left)
+        for i, c in right.items():
+            expr[i] = expr.get(i, 0) - c
+        assert self.value(expr) == 0, where
+        self.rows.append((expr, 0, 0))
+
+    def disclosed(self) -> list[str]:
+        n = len(self.exact)
+        matrix = np.zeros((len(self.rows), n))
+        low = np.zeros(len(self.rows))
+        high = np.zeros(len(self.rows))
+        for r, (expr, lo, hi) in enumerate(self.rows):
+            for i, c in expr.items():
+                matrix[r, i] += c
+            low[r], high[r] = lo, hi
+        constraint = scipy_optimize.LinearConstraint(matrix, low, high)
+        bounds = scipy_optimize.Bounds(np.zeros(n), np.full(n, np.inf))
+        found = []
+        for expr, truth, where in self.secret:
+            objective = np.zeros(n)
+            for i, c in expr.items():
+                objective[i] = c
+            ends = []
+            for sign in (1, -1):
+                result = scipy_optimize.milp(
+                    sign * objective,
+                    constraints=constraint,
+                    bounds=bounds,
+                    integrality=np.ones(n),
+                )
+                assert result.success, where  # the truth itself is feasible
+                ends.append(round(sign * result.fun))
+            if ends[0] == ends[1]:
+                found.append(f"{where} = {truth}")
+        return found
+
+
+def _add(*exprs: dict[int, int]) -> dict[int, int]:
+    total: dict[int, int] = {}
+    for expr in exprs:
+        for i, c in expr.items():
+            total[i] = total.get(i, 0) + c
+    return total
+
+
+def _minus(expr: dict[int, int]) -> dict[int, int]:
+    return {i: -c for i, c in expr.items()}
+
+
+def audit(cohort: Cohort, k: int, *, base: int = 5) -> list[str]:
+    """Every ``<k`` count of the report on ``cohort`` whose exact value the page gives away."""
+    page = report_html(cohort, lang="en", charts=False, suppress=k)
+    parser = _Tables()
+    parser.feed(page)
+    entry, flows_t, time_t, leaving_t, *groups_t, outcomes_t, response_t = parser.tables
+    a = _Audit(k, base)
+
+    # the flows: one variable per cell, the rest are sums of them
+    flows = transition_matrix(cohort)
+    cell = [[a.var(c) for c in row] for row in flows.counts]
+    for i, label in enumerate(flows.rows):
+        for j, column in enumerate(flows.columns):
+            a.shown(cell[i][j], flows_t[i + 1][j + 1], f"flow {label}->{column}")
+        a.shown(_add(*cell[i]), flows_t[i + 1][-1], f"flows from {label}", total=True)
+    column_sums = [_add(*(cell[i][j] for i in range(len(flows.rows)))) for j in range(6)]
+    for j, column in enumerate(flows.columns):
+        a.shown(column_sums[j], flows_t[-1][j + 1], f"flows into {column}", total=True)
+    a.shown(_add(*column_sums), flows_t[-1][-1], "all flows", total=True)
+
+    # entries are the flows' entry row; every participant enters once
+    n = a.var(len(cohort))
+    headline = re.search(r"· ([^·]+?) participants", html.unescape(page))
+    assert headline is not None
+    a.shown(n, headline.group(1), "participants", total=True)
+    for p in Phase:
+        a.shown(cell[0][int(p)], entry[int(p) + 1][1], f"entry {int(p)}")
+    a.shown(_add(*cell[0]), entry[-1][1], "entries", total=True)
+    a.at_most(_add(*cell[0]), n, "entries <= participants")  # some may enter after as_of
+
+    # stays in each phase (two tables) and the stays still open
+    for p in Phase:
+        stays = column_sums[int(p)]
+        a.shown(stays, time_t[int(p) + 1][1], f"stays {int(p)}", total=True)
+        a.shown(stays, leaving_t[int(p) + 1][1], f"stays {int(p)} (leaving)", total=True)
+        row = 2 + int(p)  # after the entry and re-entry rows
+        open_now = _add(stays, _minus(_add(*cell[row])))
+        a.shown(open_now, leaving_t[int(p) + 1][-1], f"open {int(p)}")
+
+    # the groups add up to everyone
+    bys: tuple[Literal["age_band", "gender", "statushouder"], ...] = (
+        "age_band",
+        "gender",
+        "statushouder",
+    )
+    for by, table in zip(bys, groups_t, strict=True):
+        found = subgroups(cohort, by)
+        members = [a.var(found.participants[g]) for g in found.groups]
+        for r, (g, member) in enumerate(zip(found.groups, members, strict=True)):
+            a.shown(member, table[r + 1][1], f"{by} {g}")
+        a.equal(_add(*members), n, f"{by} groups = participants")
+
+    # questionnaires: per moment and status; those taken are done + late
+    from piezomethod.analytics import outcome_development, response_rates
+
+    rates = response_rates(cohort)
+    taken = outcome_development(cohort)
+    statuses = list(MeasurementStatus)
+    for r, m in enumerate(MeasurementMoment):
+        counts = {s: a.var(rates.counts[m][s]) for s in statuses}
+        for c, s in enumerate(statuses):
+            a.shown(counts[s], response_t[r + 1][c + 1], f"{m.value} {s.value}")
+        if m in taken.moments:
+            row = 1 + taken.moments.index(m)
+            done = _add(counts[MeasurementStatus.DONE], counts[MeasurementStatus.LATE])
+            a.shown(done, outcomes_t[row][1], f"{m.value} taken")
+    return a.disclosed()
+
+
+@pytest.mark.parametrize("k", [5, 10])
+def test_the_default_report_gives_no_suppressed_count_away(k: int) -> None:
+    # ``piezomethod report --suppress k``: the built-in synthetic cohort of 2,000. (Over
+    # generated cohorts the audit still finds pinned cells — e.g. n=246, seed=0, k=5: a
+    # "<5" flow fixed at 4 by the rounded totals around it — so the general property is
+    # not claimed yet; see issue 13.)
+    assert audit(synthetic_cohort(n=2000, seed=0), k) == []
+
+
+def test_the_audit_finds_what_suppression_without_rounding_gives_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the audit can fail: suppress without rounding (each table withholding its own covering
+    # totals, as the library did before) and the other tables give the small counts away —
+    # the stays of a phase are its flows' column total, published exactly elsewhere
+    from piezomethod import report
+    from piezomethod.analytics import Disclosure
+
+    def exact(self: object, suppress: int | None) -> None:
+        self.rule = None if suppress is None else Disclosure(threshold=suppress, base=1)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(report._Publish, "__init__", exact)
+    leaked = audit(synthetic_cohort(n=300, seed=3), 10, base=1)
+    assert leaked
+    assert any(leak.startswith("flow ") for leak in leaked)
