@@ -583,7 +583,7 @@ def report_html(
         [
             f"{w['phase']} {int(p)}",
             pub.total(r.n),
-            *(pub.estimate(r.final(c), ended[p][c]) if pub.enough(r.n) else "–" for c in r.causes),
+            *(pub.estimate(r.final(c), r.n) if pub.enough(r.n) else "–" for c in r.causes),
             pub.count(ended[p]["open"]),
         ]
         for p, r in risks.items()
