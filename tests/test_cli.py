@@ -130,6 +130,15 @@ def test_report_on_the_builtin_cohort_and_on_a_folder(
     assert "Controle van de gegevens" in target.read_text(encoding="utf-8")
 
 
+def test_suppress_without_a_number_protects_counts_below_ten(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    status, _ = run("report", "-n", "60", "-o", str(target), "--lang", "en", "--suppress")
+    assert status == 0
+    page = target.read_text(encoding="utf-8")
+    assert "counts below 10 show as" in page
+    assert "&lt;10" in page
+
+
 def test_report_on_a_missing_folder_cannot_run(tmp_path: Path) -> None:
     status, _ = run("report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html"))
     assert status == 2

@@ -438,3 +438,15 @@ def shift(day: datetime.date, days: int = 0, *, months: int = 0) -> datetime.dat
         return day + datetime.timedelta(days=days)
     except (OverflowError, ValueError):
         return datetime.date.max if (months or days) > 0 else datetime.date.min
+
+
+def at_least(minimum: int, code: Code) -> Callable[[object, Any, int], None]:
+    """An attrs validator: a whole number of at least ``minimum``, else ``code`` naming the
+    field."""
+
+    def check(_instance: object, attribute: Any, value: int) -> None:
+        if value < minimum:
+            name = attribute.alias or attribute.name
+            raise FieldError(f"{name} must be a whole number >= {minimum}", code=code, field=name)
+
+    return check

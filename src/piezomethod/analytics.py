@@ -36,7 +36,7 @@ from typing import Any, Literal
 import attrs
 
 from piezomethod import _frames
-from piezomethod._checks import checked, fields, frozen_mapping
+from piezomethod._checks import at_least, checked, fields, frozen_mapping
 from piezomethod.errors import Code, FieldError
 from piezomethod.instruments import instrument as builtin_instrument
 from piezomethod.outcomes import (
@@ -351,15 +351,6 @@ def aalen_johansen(
 # --------------------------------------------------------------------------------------------
 
 
-def _positive_int(_instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
-    if value < 1:
-        raise FieldError(
-            f"{attribute.name} must be a whole number >= 1",
-            code=Code.INVALID_THRESHOLD,
-            field=attribute.name,
-        )
-
-
 @attrs.frozen(kw_only=True, field_transformer=fields)
 class Disclosure:
     """Statistical disclosure control for published counts: small-cell suppression with
@@ -386,8 +377,8 @@ class Disclosure:
     0.3
     """
 
-    threshold: int = attrs.field(default=10, validator=_positive_int)
-    base: int = attrs.field(default=5, validator=_positive_int)
+    threshold: int = attrs.field(default=10, validator=at_least(1, Code.INVALID_THRESHOLD))
+    base: int = attrs.field(default=5, validator=at_least(1, Code.INVALID_THRESHOLD))
 
     def suppressed(self, n: int) -> bool:
         """True when ``n`` is published as ``"<threshold"``."""

@@ -327,7 +327,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("source", nargs="?", help=_SOURCE_HELP + " (default: synthetic)")
     rep.add_argument("-o", "--output", default="report.html", help="the HTML file to write")
-    rep.add_argument("--suppress", type=int, default=None, metavar="K", help="hide counts < K")
+    rep.add_argument(
+        "--suppress",
+        type=int,
+        nargs="?",
+        const=10,
+        default=None,
+        metavar="K",
+        help="protect small counts: below K as <K, the rest rounded to 5 (K defaults to 10)",
+    )
     rep.add_argument("--policy", default="methodiek", help="methodiek, strict or a policy file")
     rep.add_argument("-n", type=int, default=2000, help="size of the synthetic cohort")
     rep.add_argument("--seed", type=int, default=0, help="seed of the synthetic cohort")

@@ -52,6 +52,7 @@ import attrs
 
 from piezomethod._checks import (
     as_tuple,
+    at_least,
     check_optional_text,
     check_text,
     checked,
@@ -392,10 +393,7 @@ def _intervals(
     return frozen_mapping(found)
 
 
-def _positive(_instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
-    if value < 1:
-        name = attribute.alias or attribute.name
-        raise FieldError(f"{name} must be 1 or more", code=Code.INVALID_VALUE, field=name)
+_positive = at_least(1, Code.INVALID_VALUE)
 
 
 _DEFAULT_INTERVALS = {Phase(0): 42, Phase(1): 42, Phase(2): 42, Phase(3): 56, Phase(4): 56}

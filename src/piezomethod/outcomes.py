@@ -43,7 +43,7 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 
-from piezomethod._checks import as_tuple, checked, fields, frozen_mapping, shift, to_enum
+from piezomethod._checks import as_tuple, at_least, checked, fields, frozen_mapping, shift, to_enum
 from piezomethod._checks import optional_frozen_mapping as _optional_mapping
 from piezomethod._compat import deprecated_names
 from piezomethod._i18n import Labelled, Text
@@ -892,13 +892,7 @@ class Measurement:
     response: Response
 
 
-def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
-    if value < 0:
-        raise FieldError(
-            f"{attribute.name} must be a whole number >= 0",
-            code=ErrorCode.INVALID_COUNT,
-            field=attribute.name,
-        )
+_non_negative = at_least(0, ErrorCode.INVALID_COUNT)
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)

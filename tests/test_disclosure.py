@@ -18,7 +18,12 @@ from typing import Literal
 
 import pytest
 
-from piezomethod.analytics import subgroups, transition_matrix
+from piezomethod.analytics import (
+    outcome_development,
+    response_rates,
+    subgroups,
+    transition_matrix,
+)
 from piezomethod.outcomes import MeasurementMoment, MeasurementStatus
 from piezomethod.phases import Phase
 from piezomethod.records import Cohort
@@ -206,8 +211,6 @@ def audit(cohort: Cohort, k: int, *, base: int = 5) -> list[str]:
         a.equal(_add(*members), n, f"{by} groups = participants")
 
     # questionnaires: per moment and status; those taken are done + late
-    from piezomethod.analytics import outcome_development, response_rates
-
     rates = response_rates(cohort)
     taken = outcome_development(cohort)
     statuses = list(MeasurementStatus)
