@@ -340,3 +340,9 @@ def test_stays_are_derived_once_and_kept_immutable(small: Cohort) -> None:
     stays = small.records[0].trajectory.stays()
     assert isinstance(stays, tuple)
     assert small.records[0].trajectory.stays() is stays
+
+
+def test_a_restricted_mean_never_exceeds_the_time_followed() -> None:
+    # found by the Kaplan-Meier property: two censored stays, the steps' sum one ulp too long
+    curve = kaplan_meier([1.1576227432185018, 17.23472377527813], [False, False])
+    assert curve.restricted_mean() <= 17.23472377527813

@@ -145,7 +145,9 @@ class SurvivalCurve:
                 break
             area += (t - previous_t) * previous_s
             previous_t, previous_s = t, s
-        return area + (end - previous_t) * previous_s
+        # a curve never above 1 has no more area than its length: summing the steps in floating
+        # point could exceed it by an ulp
+        return min(area + (end - previous_t) * previous_s, max(end, 0.0))
 
     def to_frame(self) -> Any:
         """The curve as a pandas DataFrame, one row per time."""
