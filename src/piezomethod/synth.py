@@ -1,20 +1,37 @@
 """Synthetic cohorts: realistic, clearly labelled, deterministic test data.
 
-:func:`synthetic_cohort` generates participants whose trajectories, measurements and passports
-follow the figures the sources give (Movisie 2019, sections "De PiëzoMethodiek en haar
-deelnemers", "Doelgroep" and "De effectiviteit van de PiëzoMethodiek"): about 45
-years old on average, about 2/3 women, a little under 1/3 statushouders (a little more often
-men, a little younger); most enter in phase 1; the largest flows go 0 > 1 > 2 > 3 > 4 but every
-move occurs, including setbacks, skips, early exits and re-entries; a phase takes a little under
-to a little over a year with a very wide spread; older participants are slower in phases 0-3 and
-finish them less often, men move faster through phases 0, 1 and 4, women more often leave from
-phases 0, 1 and 2, statushouders are slower only in phase 1 but finish phases 0, 1 and 4 more
-often; about 41.5% of due questionnaires are taken ("een respons van 41.5%").
+:func:`synthetic_cohort` generates participants whose trajectories, questionnaires and
+passports tell the story of the research (Movisie 2019). Sourced, and each held by a test in
+``tests/test_synth.py`` or ``tests/test_synth_research.py`` that cites the words:
 
-Everything else — the exact probabilities, the duration distribution, the answers to the
-questionnaire, goals and placements — is this library's reconstruction, chosen to look
-plausible, not measured. The numbers live in :class:`SynthParameters`. A synthetic cohort is
-marked ``synthetic=True`` and its ids start with ``syn-``: never present it as real data.
+* people: about 45 years old, about 2/3 women, a little under 1/3 statushouders, who are
+  "iets meer mannen" and "gemiddeld iets jonger";
+* trajectories: most enter in phase 1; "de grootste stromen de lijn van de methodiek" (out of
+  each phase 0-3 more move on than go anywhere else, exit included) while every move occurs,
+  setbacks, skips and re-entries too; a phase takes "iets minder tot iets meer dan een jaar",
+  all phases 68 months on average and 43 as the median; older participants are slower in
+  phases 0-3 and finish them less often; men move faster through phases 0, 1 and 4; women
+  more often move on out of phases 0, 1 and 2 (the source says "uit fase 0, 1 en 2 te
+  stromen", which could also mean leaving; it explains it by "Zij zetten wel stappen in de
+  methodiek", so this library reads it as moving on); statushouders are slower only in phase 1
+  and finish phases 0, 1 and 4 more often;
+* questionnaires: "een respons van 41.5%"; paid work grows from entry up to the follow-up and
+  the chance of work with it; education grows up to the exit from phase 3; activities and
+  volunteering at the centre grow a lot, outside it hardly at all; the use of neighbourhood
+  facilities and the contact with neighbours grow a little, the contact with friends hardly;
+  health changes little and is best at the follow-up; happiness is lowest in phases 3 and 4
+  and highest at the follow-up; speaking Dutch grows the most, with a small dip at the exit
+  from phase 4 — for statushouders and (with "geen noemenswaardig grote verschillen") for
+  everyone.
+
+Everything else — the probabilities, the duration distribution, the size of each trend, the
+late questionnaires, goals, placements and the coach's work — is this library's
+reconstruction, chosen to look plausible, not measured. The numbers live in
+:class:`SynthParameters` and ``_Generator.level``. Any built-in questionnaire can be
+answered (``SynthParameters(instruments=...)``): an item follows the trend of what it asks
+(``_CONSTRUCTS``; an item the generator does not know follows the health trend). A synthetic
+cohort is marked ``synthetic=True`` and its ids start with ``syn-``: never present it as real
+data.
 
 >>> cohort = synthetic_cohort(n=200, seed=7)
 >>> cohort.synthetic, len(cohort)
@@ -38,7 +55,15 @@ from piezomethod import _synth_guidance
 from piezomethod._checks import checked, fields, frozen_mapping
 from piezomethod.catalogues import skill_catalogue
 from piezomethod.errors import Code, FieldError
-from piezomethod.outcomes import AnswerCode, Measurement, MeasurementMoment, Response
+from piezomethod.instruments import instrument, instrument_ids
+from piezomethod.outcomes import (
+    AnswerCode,
+    Instrument,
+    Measurement,
+    MeasurementMoment,
+    Response,
+    Scale,
+)
 from piezomethod.passport import (
     DevelopmentGoal,
     DevelopmentPassport,
@@ -84,18 +109,22 @@ class SynthParameters:
         factory=lambda: {0: 0.15, 1: 0.55, 2: 0.15, 3: 0.10, 4: 0.05}, converter=frozen_mapping
     )
     """Reconstructed; sourced only that most enter directly in phase 1 ("direct in fase 1")."""
-    median_stay_months: float = 9.5
+    median_stay_months: float = 9.1
     """Reconstructed so that a phase takes a little under to a little over a year ("iets
-    minder tot iets meer dan een jaar")."""
-    stay_spread: float = 0.8
-    """Log-normal sigma: the duration varies very widely ("loopt echter zeer sterk uiteen")."""
+    minder tot iets meer dan een jaar") and all phases take 68 months on average and 43 as
+    the median by :func:`~piezomethod.analytics.all_phases` ("gemiddeld 68 maanden", "binnen
+    43 maanden")."""
+    stay_spread: float = 0.95
+    """Log-normal sigma: the duration varies very widely ("loopt echter zeer sterk uiteen");
+    set with ``median_stay_months`` to give the sourced mean and median."""
     forward: Mapping[int, float] = attrs.field(
-        factory=lambda: {0: 0.60, 1: 0.50, 2: 0.55, 3: 0.50, 4: 0.0}, converter=frozen_mapping
+        factory=lambda: {0: 0.66, 1: 0.62, 2: 0.62, 3: 0.60, 4: 0.0}, converter=frozen_mapping
     )
-    """Reconstructed chance that a stay ends by moving forward; the largest flows follow
-    0 > 1 > 2 > 3 > 4 ("de grootste stromen de lijn van de methodiek")."""
+    """Reconstructed chance that a stay ends by moving forward, set so that the largest
+    flows follow 0 > 1 > 2 > 3 > 4 ("de grootste stromen de lijn van de methodiek"): out of
+    each phase 0-3 more move on than leave or go anywhere else."""
     setback: Mapping[int, float] = attrs.field(
-        factory=lambda: {0: 0.0, 1: 0.05, 2: 0.08, 3: 0.08, 4: 0.05}, converter=frozen_mapping
+        factory=lambda: {0: 0.0, 1: 0.04, 2: 0.06, 3: 0.06, 4: 0.05}, converter=frozen_mapping
     )
     """Reconstructed chance of a step back; the rest of the stays end in an exit."""
     skip: float = 0.10
@@ -107,6 +136,30 @@ class SynthParameters:
     response_rate: float = 0.415
     """Sourced: 685 valid questionnaires, a response of 41.5% (Movisie 2019, "De effectiviteit
     van de PiëzoMethodiek", "een respons van 41.5%")."""
+    late: float = 0.08
+    """Reconstructed share of the questionnaires taken that are taken after their window."""
+    women_statushouder: float = 0.58
+    """Reconstructed share of women among statushouders: "iets meer mannen" than among all
+    participants; the others' share follows from ``share_women``."""
+    younger_statushouder: float = 2.5
+    """Reconstructed: statushouders are this many years younger than the mean ("gemiddeld
+    iets jonger"); the others are older so that the whole cohort keeps ``mean_age``."""
+    instruments: tuple[str, ...] = attrs.field(default=("piezo-effectmeting",))
+    """The built-in questionnaires answered at each questionnaire moment (any of
+    :func:`~piezomethod.instruments.instrument_ids`); how each item moves is in the module
+    docs."""
+
+    @instruments.validator
+    def _known(self, attribute: object, value: tuple[str, ...]) -> None:
+        known = instrument_ids()
+        for n, name in enumerate(value):
+            if name not in known:
+                raise FieldError(
+                    "is not a built-in instrument",
+                    code=Code.UNKNOWN_INSTRUMENT,
+                    field=f"instruments[{n}]",
+                )
+
     municipalities: int = 9
     """Sourced: 18 locations in 9 municipalities (Movisie 2019, "Aanleiding", "negen
     gemeenten", "achttien locaties")."""
@@ -161,6 +214,96 @@ class _Person:
     age: int
     woman: bool
     statushouder: bool
+    level: float
+    """The person's own level around the trend (on the 0..1 scale of ``_Generator.level``)."""
+
+
+@attrs.frozen
+class _Stage:
+    """Where a questionnaire is taken: its moment, the phase entered or left, and for an exit
+    and its follow-up, where the participant went."""
+
+    moment: MeasurementMoment
+    phase: Phase
+    exit_to: ExitDestination | None = None
+
+
+# Which trend an item follows (see _Generator.level). An item not named here follows "health":
+# little change, the best at the follow-up — the source's words for almost every question.
+_CONSTRUCTS: Mapping[str, str] = {
+    "werk_betaald": "paid_work",
+    "pl_betaald_werk": "paid_work",
+    "opleiding_volgt": "education",
+    "kans_werk": "chances",
+    "kans_opleiding": "chances",
+    "activiteiten_centrum": "in_centre",
+    "pl_georganiseerde_activiteit": "in_centre",
+    "vrijwilligerswerk_centrum": "volunteer_in_centre",
+    "pl_onbetaald_werk": "volunteering",
+    "activiteiten_buiten": "outside",
+    "vrijwilligerswerk_buiten": "outside",
+    "voorzieningen_buurt": "facilities",
+    "contact_vrienden": "friends",
+    "pl_sociaal_contact": "friends",
+    "contact_buren": "neighbours",
+    "geluk": "happiness",
+    "taal_spreken": "speaking",
+    "taal_gesprekken": "speaking",
+    "taal_luisteren": "speaking",
+    "taal_lezen": "reading",
+    "taal_schrijven": "reading",
+}
+# items asked only after a "ja" to another (their answer is drawn without a trend)
+_ASKED_IF: Mapping[str, str] = {
+    "opleiding_niveau": "opleiding_volgt",
+    "pl_ondersteuning": "pl_betaald_werk",
+}
+
+
+@attrs.frozen
+class _FormItem:
+    id: str
+    construct: str
+    codes: tuple[AnswerCode, ...]
+    """The options; for an ordered item from worst to best."""
+    yes_no: bool
+    ordered: bool
+    condition: str | None
+
+
+@attrs.frozen
+class _Form:
+    instrument: Instrument
+    items: tuple[_FormItem, ...]
+
+    @classmethod
+    def of(cls, ins: Instrument) -> _Form:
+        """How to answer ``ins``: each item's trend, and its options from worst to best (by
+        the value the item has in its first scale and that scale's direction)."""
+        scale_of = {si.item: sc for sc in reversed(ins.scales) for si in sc.items}
+        items = []
+        for item in ins.items:
+            codes = tuple(o.code for o in ins.response_scale(item.response_scale).options)
+            scale = scale_of.get(item.id)
+            condition = _ASKED_IF.get(item.id)
+            if scale is not None and condition is None:
+
+                def value(code: AnswerCode, scale: Scale = scale, item_id: str = item.id) -> Any:
+                    found = ins.value_of(scale.id, item_id, code)
+                    return 0 if found is None else found
+
+                codes = tuple(sorted(codes, key=value, reverse=not scale.higher_is_better))
+            items.append(
+                _FormItem(
+                    id=item.id,
+                    construct=_CONSTRUCTS.get(item.id, "health"),
+                    codes=codes,
+                    yes_no=condition is None and {str(c) for c in codes} == {"ja", "nee"},
+                    ordered=scale is not None and condition is None,
+                    condition=condition,
+                )
+            )
+        return cls(instrument=ins, items=tuple(items))
 
 
 class _Generator:
@@ -169,6 +312,7 @@ class _Generator:
         self.rng = rng
         self.skills = [s.id for s in skill_catalogue().skills]
         self.span = (params.as_of - params.start).days
+        self.forms = tuple(_Form.of(instrument(i)) for i in params.instruments)
 
     # -- trajectories -------------------------------------------------------------------------
 
@@ -191,9 +335,11 @@ class _Generator:
             forward *= _clip(1 - 0.01 * (person.age - 45), 0.5, 1.3)  # older finish less
         if person.statushouder and phase in (0, 1):
             forward *= 1.2  # statushouders finish 0 and 1 more often ("Doelgroep")
-        leave = max(0.0, 1 - forward - back)
         if person.woman and phase <= 2:
-            leave *= 1.25  # women more often leave from 0, 1, 2 ("Doelgroep")
+            # women more often move on out of phases 0, 1 and 2 ("Doelgroep": "Zij zetten wel
+            # stappen in de methodiek"; see the module docs for the reading)
+            forward *= 1.15
+        leave = max(0.0, 1 - forward - back)
         total = forward + back + leave
         r = self.rng.random() * total
         if r < forward:
@@ -242,83 +388,116 @@ class _Generator:
 
     # -- measurements -------------------------------------------------------------------------
 
-    def answers(
-        self, person: _Person, phase: Phase, moment: MeasurementMoment, exit_to: object
-    ) -> dict[str, AnswerCode]:
+    def level(self, person: _Person, construct: str, stage: _Stage) -> float:
+        """How far along ``person`` is on ``construct`` at ``stage``: 0 (worst) .. 1 (best),
+        or for a yes/no item the chance of "ja". The shapes are sourced (see ``_TRENDS``); the
+        numbers are reconstructed."""
+        p, moment, to = int(stage.phase), stage.moment, stage.exit_to
+        follow_up = moment is MeasurementMoment.FOLLOW_UP
+        after = moment in (MeasurementMoment.EXIT, MeasurementMoment.FOLLOW_UP)
+        if construct == "paid_work":
+            if after and to is ExitDestination.PAID_WORK:
+                return 0.92 if follow_up else 0.88
+            return (0.03, 0.04, 0.06, 0.10, 0.20)[p] + (0.08 if follow_up else 0.0)
+        if construct == "education":
+            if after and to is ExitDestination.EDUCATION:
+                return 0.90
+            return (0.02, 0.04, 0.07, 0.12, 0.24)[p] + (0.03 if follow_up else 0.0)
+        if construct == "in_centre":  # activities at the centre: phases 1-3 (and 2 volunteering)
+            if follow_up:
+                return 0.15
+            started = moment is not MeasurementMoment.ENTRY
+            return (0.10, 0.85 if started else 0.45, 0.90, 0.80, 0.45)[p]
+        if construct == "volunteer_in_centre":
+            return 0.05 if follow_up else (0.03, 0.08, 0.85, 0.35, 0.10)[p]
+        if construct == "volunteering":  # volunteer work anywhere: in phases 2 and 3
+            return 0.25 if follow_up else (0.05, 0.10, 0.85, 0.85, 0.40)[p]
+        if construct == "outside":
+            return 0.22
+        # the rest are person-level scales, with a person's own level around the trend
+        shift = person.level
+        if construct == "chances":
+            value = 0.35 + 0.07 * p + (0.05 if follow_up else 0.0)
+        elif construct == "facilities":
+            value = 0.40 + 0.03 * p + (0.03 if follow_up else 0.0)
+        elif construct == "friends":
+            value = 0.52 + 0.005 * p + (0.03 if follow_up else 0.0)
+        elif construct == "neighbours":
+            value = 0.36 + 0.05 * p + (0.03 if follow_up else 0.0)
+        elif construct == "happiness":
+            value = 0.70 if follow_up else (0.62, 0.64, 0.63, 0.55, 0.54)[p]
+        elif construct in ("speaking", "reading"):
+            step = 0.11 if construct == "speaking" else 0.07
+            start = 0.15 if person.statushouder else 0.55
+            if not person.statushouder:
+                step /= 4
+            # at entry the method has not yet worked: the level of the phase before
+            reached = max(p - 1, 0) if moment is MeasurementMoment.ENTRY else p
+            value = start + step * reached
+            if p == 4 and moment is MeasurementMoment.EXIT:
+                value -= 0.06  # the small dip at the exit from phase 4
+        else:  # health, and the default for an item this generator does not know
+            value = 0.62 - 0.004 * (person.age - 45) + (0.08 if follow_up else 0.0)
+        return value + shift
+
+    def response(self, person: _Person, stage: _Stage, form: _Form) -> Response:
         rng = self.rng
-        p = int(phase)
-        work = {0: 0.02, 1: 0.03, 2: 0.05, 3: 0.10, 4: 0.30}[p]
-        study = {0: 0.02, 1: 0.04, 2: 0.06, 3: 0.10, 4: 0.25}[p]
-        if moment in (MeasurementMoment.EXIT, MeasurementMoment.FOLLOW_UP):
-            if exit_to is ExitDestination.PAID_WORK:
-                work = 0.9
-            elif exit_to is ExitDestination.EDUCATION:
-                study = 0.9
-
-        def likert(centre: float, low: int = 1, high: int = 5) -> int:
-            return int(_clip(round(rng.gauss(centre, 0.9)), low, high))
-
-        health = 3.0 + 0.15 * p - 0.01 * (person.age - 45)  # 1 worst .. 5 best
-        answers: dict[str, AnswerCode] = {
-            "werk_betaald": "ja" if rng.random() < work else "nee",
-            "opleiding_volgt": "ja" if rng.random() < study else "nee",
-            "kans_werk": likert(2.2 + 0.35 * p),
-            "kans_opleiding": likert(2.2 + 0.25 * p),
-            "activiteiten_centrum": "ja" if 1 <= p <= 3 else "nee",
-            "vrijwilligerswerk_centrum": "ja" if p == 2 else "nee",
-            "activiteiten_buiten": "ja" if rng.random() < 0.2 + 0.1 * p else "nee",
-            "vrijwilligerswerk_buiten": "ja" if p == 3 else "nee",
-            "voorzieningen_buurt": likert(2.5 + 0.2 * p),
-            "contact_vrienden": likert(2.6 + 0.25 * p),
-            "contact_buren": likert(2.3 + 0.15 * p),
-            "gezondheid_algemeen": 6 - likert(health),
-            "gezondheid_beperkt": 6 - likert(health),
-            "kalm_rustig": likert(health),
-            "neerslachtig": 6 - likert(health),
-            "geluk": likert(6.0 + 0.3 * p, 1, 10),
-        }
-        if answers["opleiding_volgt"] == "ja":
-            answers["opleiding_niveau"] = rng.choice(("mbo1", "mbo2", "mbo2", "mbo3", "anders"))
-        base = 0.8 + 0.5 * p if person.statushouder else 3.5
-        for item in ("taal_spreken", "taal_lezen", "taal_schrijven"):
-            answers[item] = _LEVELS[int(_clip(round(rng.gauss(base, 0.8)), 0, 6))]
-        for item in list(answers):
+        answers: dict[str, AnswerCode] = {}
+        for item in form.items:
+            if item.yes_no:
+                chance = self.level(person, item.construct, stage)
+                answers[item.id] = "ja" if rng.random() < chance else "nee"
+            elif item.ordered:
+                top = len(item.codes) - 1
+                centre = _clip(self.level(person, item.construct, stage), 0.0, 1.0) * top
+                index = round(rng.gauss(centre, 0.22 * top))
+                answers[item.id] = item.codes[int(_clip(index, 0, top))]
+            elif item.condition is None or answers.get(item.condition) == "ja":
+                answers[item.id] = rng.choice(item.codes)
+        for item_id in list(answers):
             if rng.random() < 0.03:  # an unanswered item now and then
-                del answers[item]
-        return answers
+                del answers[item_id]
+        return Response(
+            instrument_id=form.instrument.id,
+            instrument_version=form.instrument.version,
+            answers=answers,
+        )
 
     def measurements(self, pid: str, person: _Person, events: list[Event]) -> list[Measurement]:
         rng, as_of = self.rng, self.p.as_of
         taken: list[Measurement] = []
         phase: Phase | None = None
 
-        def take(moment: MeasurementMoment, due: datetime.date, at: Phase, to: object) -> None:
+        def take(moment: MeasurementMoment, due: datetime.date, stage: _Stage) -> None:
             if rng.random() >= self.p.response_rate:
                 return
-            day = due + datetime.timedelta(days=rng.randrange(0, 21))
+            if rng.random() < self.p.late:
+                day = due + datetime.timedelta(days=rng.randrange(31, 75))
+            else:
+                day = due + datetime.timedelta(days=rng.randrange(0, 21))
             if day > as_of:
                 return
-            response = Response(
-                instrument_id="piezo-effectmeting",
-                instrument_version="0.1",
-                answers=self.answers(person, at, moment, to),
-            )
-            taken.append(
-                Measurement(participant_id=pid, moment=moment, date=day, response=response)
-            )
+            for form in self.forms:
+                response = self.response(person, stage, form)
+                taken.append(
+                    Measurement(participant_id=pid, moment=moment, date=day, response=response)
+                )
 
         for event in events:
             if isinstance(event, Enrolment):
                 phase = event.phase
-                take(MeasurementMoment.ENTRY, event.date, phase, None)
+                take(MeasurementMoment.ENTRY, event.date, _Stage(MeasurementMoment.ENTRY, phase))
             elif isinstance(event, PhaseChange):
                 phase = event.to_phase
-                take(MeasurementMoment.TRANSITION, event.date, phase, None)
+                moment = MeasurementMoment.TRANSITION
+                take(moment, event.date, _Stage(moment, phase))
             else:
                 assert phase is not None
-                take(MeasurementMoment.EXIT, event.date, phase, event.destination)
+                to = event.destination
+                take(MeasurementMoment.EXIT, event.date, _Stage(MeasurementMoment.EXIT, phase, to))
                 follow_up = event.date + relativedelta(months=3)
-                take(MeasurementMoment.FOLLOW_UP, follow_up, phase, event.destination)
+                stage = _Stage(MeasurementMoment.FOLLOW_UP, phase, to)
+                take(MeasurementMoment.FOLLOW_UP, follow_up, stage)
         # dates can cross when moments follow each other fast; the dataset order is canonical
         order = {m: n for n, m in enumerate(MeasurementMoment)}
         taken.sort(key=lambda m: (m.date, order[m.moment], m.response.instrument_id))
@@ -375,16 +554,16 @@ class _Generator:
         rng, p = self.rng, self.p
         statushouder = rng.random() < p.share_statushouder
         # statushouders are a little more often men and a little younger ("De PiëzoMethodiek
-        # en haar deelnemers", "iets meer mannen");
-        # the shares for the others are set so that the whole cohort has the sourced figures
-        woman_sh = 0.5
-        woman_other = (p.share_women - p.share_statushouder * woman_sh) / (1 - p.share_statushouder)
-        woman = rng.random() < (woman_sh if statushouder else woman_other)
-        mean = p.mean_age - (
-            5 if statushouder else -5 * p.share_statushouder / (1 - p.share_statushouder)
-        )
+        # en haar deelnemers", "iets meer mannen"); the others' figures are set so that the
+        # whole cohort has the sourced ones
+        sh = p.share_statushouder
+        woman_other = (p.share_women - sh * p.women_statushouder) / (1 - sh)
+        woman = rng.random() < (p.women_statushouder if statushouder else woman_other)
+        younger = p.younger_statushouder
+        mean = p.mean_age - (younger if statushouder else -younger * sh / (1 - sh))
         age = int(_clip(round(rng.gauss(mean, 12)), 18, 80))
-        person = _Person(age=age, woman=woman, statushouder=statushouder)
+        level = _clip(rng.gauss(0.0, 0.08), -0.25, 0.25)
+        person = _Person(age=age, woman=woman, statushouder=statushouder, level=level)
         pid = f"syn-{number:06d}"
         events = self.events(person)
         trajectory = Trajectory.from_events(pid, events)
