@@ -326,6 +326,7 @@ def _roots() -> list[object]:
         analytics.all_phases(cohort),
         analytics.subgroups(cohort, "gender"),
         analytics.outcome_development(cohort),
+        analytics.distance_travelled(cohort),
         analytics.response_rates(cohort),
         Cohort(records=[rich], as_of=D(2023, 1, 1)),
     ]

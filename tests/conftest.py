@@ -54,3 +54,19 @@ def postgres(postgres_engine: Any) -> Any:
         connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
         connection.exec_driver_sql("CREATE SCHEMA public")
     return postgres_engine
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Debian's, at ``PIEZO_CHROMIUM``) for the whole session, driven by
+    Playwright for Python; no browser is ever downloaded."""
+    executable = need_service("PIEZO_CHROMIUM", "a Chromium executable")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -130,6 +130,16 @@ def test_report_on_the_builtin_cohort_and_on_a_folder(
     assert "Controle van de gegevens" in target.read_text(encoding="utf-8")
 
 
+def test_report_on_another_instrument(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    status, _ = run("report", "-n", "60", "-o", str(target), "--instrument", "mhi5")
+    assert status == 0
+    assert "psychische gezondheid (MHI-5, 0-100)" in target.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        run("report", "-n", "60", "-o", str(target), "--instrument", "no-such-form")
+    assert info.value.code == 2
+
+
 def test_suppress_without_a_number_protects_counts_below_ten(tmp_path: Path) -> None:
     target = tmp_path / "r.html"
     status, _ = run("report", "-n", "60", "-o", str(target), "--lang", "en", "--suppress")

@@ -163,7 +163,7 @@ def audit(cohort: Cohort, k: int, *, base: int = 5) -> list[str]:
     page = report_html(cohort, lang="en", charts=False, suppress=k)
     parser = _Tables()
     parser.feed(page)
-    entry, flows_t, time_t, leaving_t, *groups_t, outcomes_t, response_t = parser.tables
+    entry, flows_t, time_t, leaving_t, *groups_t, outcomes_t, _distance, response_t = parser.tables
     a = _Audit(k, base)
 
     # the flows: one variable per cell, the rest are sums of them
@@ -220,7 +220,7 @@ def audit(cohort: Cohort, k: int, *, base: int = 5) -> list[str]:
         for c, s in enumerate(statuses):
             a.shown(counts[s], response_t[r + 1][c + 1], f"{m.value} {s.value}")
         if m in taken.moments:
-            row = 1 + taken.moments.index(m)
+            at = 1 + taken.moments.index(m)  # outcomes: one column per moment
             responses = taken.responses[m]
             done, late = (
                 rates.counts[m][MeasurementStatus.DONE],
@@ -230,7 +230,7 @@ def audit(cohort: Cohort, k: int, *, base: int = 5) -> list[str]:
                 answered = _add(counts[MeasurementStatus.DONE], counts[MeasurementStatus.LATE])
             else:
                 answered = a.var(responses)
-            a.shown(answered, outcomes_t[row][1], f"{m.value} taken")
+            a.shown(answered, outcomes_t[1][at], f"{m.value} taken")
     return a.disclosed()
 
 
@@ -252,8 +252,9 @@ def test_the_audit_finds_what_suppression_without_rounding_gives_away(
     from piezomethod import report
     from piezomethod.analytics import Disclosure
 
-    def exact(self: object, suppress: int | None) -> None:
+    def exact(self: object, suppress: int | None, lang: str = "en") -> None:
         self.rule = None if suppress is None else Disclosure(threshold=suppress, base=1)  # type: ignore[attr-defined]
+        self.lang = lang  # type: ignore[attr-defined]
 
     monkeypatch.setattr(report._Publish, "__init__", exact)
     leaked = audit(synthetic_cohort(n=300, seed=1), 10, base=1)

@@ -66,6 +66,27 @@ def test_bad_options_are_refused() -> None:
     with pytest.raises(FieldError) as info:
         report_html(cohort, suppress=0, charts=False)
     assert (info.value.code, info.value.field) == ("invalid_threshold", "suppress")
+    with pytest.raises(FieldError) as info:
+        report_html(cohort, instrument="no-such-form", charts=False)
+    assert (info.value.code, info.value.field) == ("unknown_instrument", "instrument_id")
+
+
+@pytest.mark.parametrize("instrument_id", ["mhi5", "taalniveau", "participatieladder"])
+def test_any_builtin_instrument_can_be_reported(instrument_id: str) -> None:
+    from piezomethod.instruments import instrument
+    from piezomethod.synth import SynthParameters
+
+    params = SynthParameters(instruments=(instrument_id,))
+    cohort = synthetic_cohort(n=80, seed=1, params=params, guidance=False)
+    page = report_html(cohort, lang="en", charts=False, instrument=instrument_id)
+    ins = instrument(instrument_id)
+    assert f"Questionnaire: {ins.title.en}" in page
+    for scale in ins.scales:  # each scale under its label, with a mean at entry
+        row = re.search(rf"<td>{re.escape(scale.label.en)}</td><td class=\"n\">([^<]+)<", page)
+        assert row is not None, scale.id
+        assert row.group(1) != "–"
+    # the default instrument has no answers in this cohort: its rows would be empty
+    assert "kans op werk" not in page
 
 
 def test_the_data_check_speaks_dutch_by_default(tmp_path: Path) -> None:

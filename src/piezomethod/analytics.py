@@ -37,6 +37,7 @@ import attrs
 
 from piezomethod import _frames
 from piezomethod._checks import at_least, checked, fields, frozen_mapping
+from piezomethod._i18n import Lang, Text
 from piezomethod.errors import Code, FieldError
 from piezomethod.instruments import instrument as builtin_instrument
 from piezomethod.outcomes import (
@@ -59,14 +60,17 @@ __all__ = [
     "CompetingRisks",
     "CountTable",
     "Disclosure",
+    "DistanceTravelled",
     "OutcomeDevelopment",
     "PublishedTable",
     "ResponseRates",
     "SubgroupTable",
     "SurvivalCurve",
+    "Travelled",
     "aalen_johansen",
     "age_band",
     "all_phases",
+    "distance_travelled",
     "entry_phases",
     "kaplan_meier",
     "leaving_phase",
@@ -99,7 +103,7 @@ def _months(days: int) -> float:
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class SurvivalCurve:
+class SurvivalCurve(_frames.Tabular):
     """A Kaplan-Meier curve: at each distinct time, the share still "surviving" (here: still
     in the phase), its confidence band, and the counts behind it.
 
@@ -149,13 +153,25 @@ class SurvivalCurve:
         # point could exceed it by an ulp
         return min(area + (end - previous_t) * previous_s, max(end, 0.0))
 
-    def to_frame(self) -> Any:
-        """The curve as a pandas DataFrame, one row per time."""
+    def plot(
+        self,
+        ax: Any = None,
+        *,
+        colour: str = "#0072B2",
+        label: str | None = None,
+        lang: Lang = "en",
+    ) -> Any:
+        """The curve as a step line with its band and its median marked, with matplotlib
+        (``ax``: the axes to draw on, None for a new figure). Returns the axes."""
+        from piezomethod import plots  # noqa: PLC0415 - matplotlib is an optional extra
+
+        return plots.survival(self, ax, colour=colour, label=label, lang=lang)
+
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
+        """One row per time."""
         names = ("time", "survival", "lower", "upper", "at_risk", "events", "censored")
         columns = [getattr(self, "times" if n == "time" else n) for n in names]
-        return _frames.frame(
-            [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], names
-        )
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], names
 
 
 def _check_durations(
@@ -255,7 +271,7 @@ def kaplan_meier(
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class CompetingRisks:
+class CompetingRisks(_frames.Tabular):
     """Cumulative incidence of each way to leave (Aalen-Johansen), with the curve of staying.
 
     ``incidence[cause][k]`` is the share that has left by ``cause`` at ``times[k]``;
@@ -274,7 +290,13 @@ class CompetingRisks:
         values = self.incidence[cause]
         return values[-1] if values else 0.0
 
-    def to_frame(self) -> Any:
+    def plot(self, ax: Any = None, *, lang: Lang = "en") -> Any:
+        """Each cause's cumulative incidence over time, with matplotlib. Returns the axes."""
+        from piezomethod import plots  # noqa: PLC0415 - matplotlib is an optional extra
+
+        return plots.competing(self, ax, lang=lang)
+
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
         """One row per time: the time, each cause's incidence and the share staying."""
         names = ("time", *self.causes, "staying")
         rows = [
@@ -285,7 +307,7 @@ class CompetingRisks:
             }
             for k, t in enumerate(self.times)
         ]
-        return _frames.frame(rows, names)
+        return rows, names
 
 
 @checked
@@ -416,7 +438,7 @@ class Disclosure:
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class PublishedTable:
+class PublishedTable(_frames.Tabular):
     """A count table made safe to publish: see :meth:`CountTable.suppress`.
 
     Cells are text: a count (rounded to ``base``), or ``"<k"``. A total is None where showing
@@ -433,7 +455,7 @@ class PublishedTable:
     threshold: int
     base: int = 1
 
-    def to_frame(self) -> Any:
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
         """The table with a ``total`` column and row (empty where a total is withheld)."""
         rows = [
             {"": r, **dict(zip(self.columns, cells, strict=True)), "total": t or ""}
@@ -443,11 +465,11 @@ class PublishedTable:
         rows.append(
             {"": "total", **dict(zip(self.columns, totals, strict=True)), "total": self.total or ""}
         )
-        return _frames.frame(rows, ("", *self.columns, "total"))
+        return rows, ("", *self.columns, "total")
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class CountTable:
+class CountTable(_frames.Tabular):
     """A table of counts of participants or moves, with row and column labels."""
 
     title: str
@@ -483,6 +505,16 @@ class CountTable:
     def total(self) -> int:
         """The sum of all cells."""
         return sum(self.row_totals)
+
+    def plot(self, ax: Any = None, *, lang: Lang = "en") -> Any:
+        """The table with matplotlib: the moves of :func:`transition_matrix` as a flow
+        diagram (see :func:`piezomethod.plots.flows`), any other table as grouped bars.
+        Returns the axes."""
+        from piezomethod import plots  # noqa: PLC0415 - matplotlib is an optional extra
+
+        if self.title == "moves":
+            return plots.flows(self, ax, lang=lang)
+        return plots.counts(self, ax, lang=lang)
 
     @checked
     def suppress(self, threshold: int = 10, *, base: int = 5) -> PublishedTable:
@@ -530,13 +562,13 @@ class CountTable:
             base=base,
         )
 
-    def to_frame(self) -> Any:
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
         """The counts as a DataFrame, one row per row label."""
         rows = [
             {"": r, **dict(zip(self.columns, c, strict=True))}
             for r, c in zip(self.rows, self.counts, strict=True)
         ]
-        return _frames.frame(rows, ("", *self.columns))
+        return rows, ("", *self.columns)
 
 
 _PHASE_LABELS = tuple(str(int(p)) for p in Phase)
@@ -641,7 +673,7 @@ def leaving_phase(cohort: Cohort) -> dict[Phase, CompetingRisks]:
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class AllPhases:
+class AllPhases(_frames.Tabular):
     """The expected time to pass all five phases, built from each phase's curve.
 
     The sources give a mean of about 68 and a median of about 43 months (Movisie 2019, "De
@@ -658,7 +690,7 @@ class AllPhases:
     phase_means: Mapping[Phase, float] = attrs.field(converter=frozen_mapping)
     phase_medians: Mapping[Phase, float] = attrs.field(converter=frozen_mapping)
 
-    def to_frame(self) -> Any:
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
         """One row per phase and a ``total`` row."""
         rows: list[dict[str, object]] = [
             {
@@ -671,7 +703,7 @@ class AllPhases:
         rows.append(
             {"phase": "total", "mean_months": self.mean_months, "median_months": self.median_months}
         )
-        return _frames.frame(rows, ("phase", "mean_months", "median_months"))
+        return rows, ("phase", "mean_months", "median_months")
 
 
 @checked
@@ -728,7 +760,7 @@ _GROUP_ORDER: Mapping[str, tuple[str, ...]] = {
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class SubgroupTable:
+class SubgroupTable(_frames.Tabular):
     """Per subgroup: participants, the median months in each phase, the share of finished
     stays in each phase that ended forward, the share of exits to work or education, and how
     many are enrolled at ``as_of``."""
@@ -743,7 +775,7 @@ class SubgroupTable:
     work_or_education: Mapping[str, float | None] = attrs.field(converter=frozen_mapping)
     active: Mapping[str, int] = attrs.field(converter=frozen_mapping)
 
-    def to_frame(self) -> Any:
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
         """One row per group."""
         rows = []
         for g in self.groups:
@@ -758,7 +790,7 @@ class SubgroupTable:
         columns = [self.by, "participants"]
         columns += [f"median_months_{int(p)}" for p in Phase]
         columns += [f"forward_{int(p)}" for p in Phase]
-        return _frames.frame(rows, [*columns, "work_or_education", "active"])
+        return rows, [*columns, "work_or_education", "active"]
 
 
 @checked
@@ -812,10 +844,58 @@ def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
 # --------------------------------------------------------------------------------------------
 
 
+class _Scorer:
+    """Scores responses to one instrument: each scale's value (None when too few items are
+    answered), cached per combination of the scale's answers, never prorated."""
+
+    def __init__(self, ins: Instrument) -> None:
+        self.ins = ins
+        self.items = {sc.id: tuple(si.item for si in sc.items) for sc in ins.scales}
+        self.valid = {
+            (item.id, option.code)
+            for item in ins.items
+            for option in ins.response_scale(item.response_scale).options
+        }
+        self.yes_no = tuple(
+            i.id
+            for i in ins.items
+            if {str(o.code) for o in ins.response_scale(i.response_scale).options} == {"ja", "nee"}
+        )
+        self.cache: dict[tuple[str, tuple[AnswerCode | None, ...]], float | None] = {}
+
+    def fits(self, response: Response) -> bool:
+        """Whether ``response`` is to this instrument and every answer is one of its options
+        (what :func:`~piezomethod.outcomes.check_response` would otherwise report)."""
+        ins = self.ins
+        if response.instrument_id != ins.id or response.instrument_version != ins.version:
+            return False
+        return all(pair in self.valid for pair in response.answers.items())
+
+    def value(self, scale_id: str, answers: Mapping[str, AnswerCode]) -> float | None:
+        items = self.items[scale_id]
+        key = (scale_id, tuple(answers.get(i) for i in items))
+        if key not in self.cache:
+            part = {i: a for i, a in zip(items, key[1], strict=True) if a is not None}
+            ins = self.ins
+            response = Response(instrument_id=ins.id, instrument_version=ins.version, answers=part)
+            found = score(ins, response).scale(scale_id)
+            ok = found.value is not None and found.status is not ScoreStatus.TOO_FEW_ANSWERS
+            self.cache[key] = float(found.value) if ok and found.value is not None else None
+        return self.cache[key]
+
+    def labels(self) -> dict[str, Text]:
+        """Each scale's label and each yes/no item's text."""
+        found = {sc.id: sc.label for sc in self.ins.scales}
+        found.update({i: self.ins.item(i).text for i in self.yes_no})
+        return found
+
+
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class OutcomeDevelopment:
+class OutcomeDevelopment(_frames.Tabular):
     """Per measurement moment: how many responses, the mean of each scale, and the share
-    answering "ja" to each yes/no item (such as ``werk_betaald``, paid work)."""
+    answering "ja" to each yes/no item (such as ``werk_betaald``, paid work). ``labels`` holds
+    each scale's label and each yes/no item's question, ``ranges`` each scale's lowest and
+    highest score: what a chart or table shows instead of ids."""
 
     instrument_id: str
     moments: tuple[MeasurementMoment, ...]
@@ -828,8 +908,10 @@ class OutcomeDevelopment:
     share_yes: Mapping[MeasurementMoment, Mapping[str, float | None]] = attrs.field(
         converter=frozen_mapping
     )
+    labels: Mapping[str, Text] = attrs.field(factory=dict, converter=frozen_mapping)
+    ranges: Mapping[str, tuple[float, float]] = attrs.field(factory=dict, converter=frozen_mapping)
 
-    def to_frame(self) -> Any:
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
         """One row per moment."""
         rows = [
             {
@@ -841,7 +923,15 @@ class OutcomeDevelopment:
             for m in self.moments
         ]
         columns = ["moment", "responses", *(f"mean_{s}" for s in self.scales)]
-        return _frames.frame(rows, [*columns, *(f"share_{i}" for i in self.shares)])
+        return rows, [*columns, *(f"share_{i}" for i in self.shares)]
+
+    def plot(self, axes: Any = None, *, lang: Lang = "en") -> Any:
+        """One panel per scale (on its own axis, labelled from the instrument) and one per
+        yes/no item (the share answering "ja"), drawn with matplotlib; ``axes``: a sequence
+        of at least as many axes, or None for a new figure. Returns the axes used."""
+        from piezomethod import plots  # noqa: PLC0415 - matplotlib is an optional extra
+
+        return plots.outcomes(self, axes, lang=lang)
 
 
 @checked
@@ -851,18 +941,9 @@ def outcome_development(cohort: Cohort, instrument: Instrument | None = None) ->
     (exact, never prorated); a scale with too few answers is left out of its mean, not
     counted as 0. Responses that do not fit the instrument are skipped (validate first)."""
     ins = instrument or builtin_instrument("piezo-effectmeting")
-    yes_no = tuple(
-        i.id
-        for i in ins.items
-        if {str(o.code) for o in ins.response_scale(i.response_scale).options} == {"ja", "nee"}
-    )
+    scorer = _Scorer(ins)
+    yes_no = scorer.yes_no
     scale_ids = tuple(s.id for s in ins.scales)
-    scale_items = {sc.id: tuple(si.item for si in sc.items) for sc in ins.scales}
-    valid = {
-        (item.id, option.code)
-        for item in ins.items
-        for option in ins.response_scale(item.response_scale).options
-    }
     sums: dict[MeasurementMoment, dict[str, list[float]]] = {
         m: {s: [] for s in scale_ids} for m in MeasurementMoment
     }
@@ -870,34 +951,18 @@ def outcome_development(cohort: Cohort, instrument: Instrument | None = None) ->
         m: {i: [] for i in yes_no} for m in MeasurementMoment
     }
     count = dict.fromkeys(MeasurementMoment, 0)
-    # a scale's score depends only on its own items: score each combination of them once
-    cache: dict[tuple[str, tuple[AnswerCode | None, ...]], float | None] = {}
-
-    def scale_value(scale_id: str, answers: Mapping[str, AnswerCode]) -> float | None:
-        items = scale_items[scale_id]
-        key = (scale_id, tuple(answers.get(i) for i in items))
-        if key not in cache:
-            part = {i: a for i, a in zip(items, key[1], strict=True) if a is not None}
-            response = Response(instrument_id=ins.id, instrument_version=ins.version, answers=part)
-            found = score(ins, response).scale(scale_id)
-            ok = found.value is not None and found.status is not ScoreStatus.TOO_FEW_ANSWERS
-            cache[key] = float(found.value) if ok and found.value is not None else None
-        return cache[key]
-
     for record in cohort.records:
         for m in record.measurements:
-            r = m.response
-            if r.instrument_id != ins.id or r.instrument_version != ins.version:
+            if not scorer.fits(m.response):
                 continue
-            if not all(pair in valid for pair in r.answers.items()):
-                continue  # does not fit the instrument (what check_response would report)
+            answers = m.response.answers
             count[m.moment] += 1
             for sid in scale_ids:
-                value = scale_value(sid, r.answers)
+                value = scorer.value(sid, answers)
                 if value is not None:
                     sums[m.moment][sid].append(value)
             for item in yes_no:
-                answer = r.answers.get(item)
+                answer = answers.get(item)
                 if answer is not None:
                     yes[m.moment][item].append(answer == "ja")
     moments = tuple(MeasurementMoment)
@@ -914,11 +979,138 @@ def outcome_development(cohort: Cohort, instrument: Instrument | None = None) ->
         share_yes={
             m: {i: sum(v) / len(v) if v else None for i, v in yes[m].items()} for m in moments
         },
+        labels=scorer.labels(),
+        ranges={s: tuple(float(b) for b in ins.scale_range(s)) for s in scale_ids},
     )
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class ResponseRates:
+class Travelled:
+    """The paired change on one scale from entry to one later moment: how many participants
+    have both, the mean change (positive is better, whatever the scale's direction) with its
+    confidence interval, and how many improved, stayed the same or got worse."""
+
+    scale: str
+    moment: MeasurementMoment
+    n: int
+    mean: float | None
+    lower: float | None
+    upper: float | None
+    improved: int
+    same: int
+    worse: int
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
+class DistanceTravelled(_frames.Tabular):
+    """Distance travelled: for each scale and each moment after entry, the paired change per
+    participant from their entry score (see :func:`distance_travelled`)."""
+
+    instrument_id: str
+    scales: tuple[str, ...]
+    moments: tuple[MeasurementMoment, ...]
+    changes: tuple[Travelled, ...]
+    labels: Mapping[str, Text] = attrs.field(factory=dict, converter=frozen_mapping)
+    alpha: float = 0.05
+
+    def get(self, scale: str, moment: MeasurementMoment) -> Travelled:
+        """The change on ``scale`` from entry to ``moment``."""
+        for change in self.changes:
+            if change.scale == scale and change.moment is moment:
+                return change
+        raise FieldError("no such scale and moment", code=Code.UNKNOWN_SCALE, field="scale")
+
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
+        """One row per scale and later moment."""
+        names = ("scale", "moment", "n", "mean", "lower", "upper", "improved", "same", "worse")
+        rows = [
+            {n: getattr(c, n) for n in names} | {"moment": c.moment.value} for c in self.changes
+        ]
+        return rows, names
+
+    def plot(self, axes: Any = None, *, lang: Lang = "en") -> Any:
+        """One panel per scale: the mean change to each later moment with its interval, and
+        the line of no change; ``axes`` as for :meth:`OutcomeDevelopment.plot`."""
+        from piezomethod import plots  # noqa: PLC0415 - matplotlib is an optional extra
+
+        return plots.distance(self, axes, lang=lang)
+
+
+_LATER = (MeasurementMoment.TRANSITION, MeasurementMoment.EXIT, MeasurementMoment.FOLLOW_UP)
+
+
+@checked
+def distance_travelled(
+    cohort: Cohort, instrument: Instrument | None = None, *, alpha: float = 0.05
+) -> DistanceTravelled:
+    """Distance travelled, as Outcomes Star users know it: per participant, the change on each
+    scale from their first entry questionnaire to their last questionnaire at each later moment
+    (transition, exit, follow-up), paired — the same person twice.
+
+    A change is counted as better when the scale moves in its good direction
+    (``higher_is_better``), so a positive mean is progress on every scale. The interval is the
+    mean plus and minus z times the standard error (a normal approximation: with fewer than
+    about 30 pairs it is somewhat too narrow). Responses that do not fit the instrument are
+    skipped, as in :func:`outcome_development`.
+
+    >>> from piezomethod.synth import synthetic_cohort
+    >>> travelled = distance_travelled(synthetic_cohort(n=400, seed=1))
+    >>> work = travelled.get("kans_werk", MeasurementMoment.FOLLOW_UP)
+    >>> work.n > 0, work.mean > 0, work.improved + work.same + work.worse == work.n
+    (True, True, True)
+    """
+    if not 0 < alpha < 1:
+        raise FieldError("alpha must lie between 0 and 1", code=Code.INVALID_ALPHA, field="alpha")
+    ins = instrument or builtin_instrument("piezo-effectmeting")
+    scorer = _Scorer(ins)
+    scale_ids = tuple(s.id for s in ins.scales)
+    sign = {s.id: 1.0 if s.higher_is_better else -1.0 for s in ins.scales}
+    found: dict[tuple[str, MeasurementMoment], list[float]] = {
+        (s, m): [] for s in scale_ids for m in _LATER
+    }
+    for record in cohort.records:
+        fitting = [m for m in record.measurements if scorer.fits(m.response)]
+        entry = next((m for m in fitting if m.moment is MeasurementMoment.ENTRY), None)
+        if entry is None:
+            continue
+        last = {m.moment: m for m in fitting if m.date >= entry.date and m.moment in _LATER}
+        for moment, later in last.items():
+            for sid in scale_ids:
+                before = scorer.value(sid, entry.response.answers)
+                after = scorer.value(sid, later.response.answers)
+                if before is not None and after is not None:
+                    found[sid, moment].append(sign[sid] * (after - before))
+    z = _z(alpha)
+    changes = []
+    for (sid, moment), values in found.items():
+        n = len(values)
+        mean = math.fsum(values) / n if n else None
+        half = z * statistics.stdev(values) / math.sqrt(n) if n >= 2 else None
+        changes.append(
+            Travelled(
+                scale=sid,
+                moment=moment,
+                n=n,
+                mean=mean,
+                lower=None if mean is None or half is None else mean - half,
+                upper=None if mean is None or half is None else mean + half,
+                improved=sum(v > 0 for v in values),
+                same=sum(v == 0 for v in values),
+                worse=sum(v < 0 for v in values),
+            )
+        )
+    return DistanceTravelled(
+        instrument_id=ins.id,
+        scales=scale_ids,
+        moments=_LATER,
+        changes=tuple(changes),
+        labels={s.id: s.label for s in ins.scales},
+        alpha=alpha,
+    )
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
+class ResponseRates(_frames.Tabular):
     """Per measurement moment: how many were done, late, missing and still due, and the
     response rate ``(done + late) / (done + late + missing)`` (None when nothing settled)."""
 
@@ -926,6 +1118,12 @@ class ResponseRates:
     counts: Mapping[MeasurementMoment, Mapping[MeasurementStatus, int]] = attrs.field(
         converter=frozen_mapping
     )
+
+    def plot(self, ax: Any = None, *, lang: Lang = "en") -> Any:
+        """The response rate per moment as bars, with matplotlib. Returns the axes."""
+        from piezomethod import plots  # noqa: PLC0415 - matplotlib is an optional extra
+
+        return plots.response(self, ax, lang=lang)
 
     def rate(self, moment: MeasurementMoment | None = None) -> float | None:
         """The response rate at ``moment``, or over all moments."""
@@ -937,14 +1135,14 @@ class ResponseRates:
         settled = taken + sum(self.counts[m][MeasurementStatus.MISSING] for m in chosen)
         return taken / settled if settled else None
 
-    def to_frame(self) -> Any:
+    def _rows(self) -> tuple[Sequence[Mapping[str, object]], Sequence[str]]:
         """One row per moment with each status count and the rate."""
         statuses = tuple(MeasurementStatus)
         rows = [
             {"moment": m.value, **{s.value: c[s] for s in statuses}, "rate": self.rate(m)}
             for m, c in self.counts.items()
         ]
-        return _frames.frame(rows, ("moment", *(s.value for s in statuses), "rate"))
+        return rows, ("moment", *(s.value for s in statuses), "rate")
 
 
 @checked

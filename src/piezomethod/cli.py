@@ -4,9 +4,9 @@
   method and under a stricter house rule: what the library does, in one screen.
 * ``piezomethod phases`` — the five phases with their goals and settings.
 * ``piezomethod policy [methodiek|strict|FILE.json] [--mermaid]`` — describe a policy.
-* ``piezomethod report [SOURCE] [-o report.html] [--suppress K]`` — validate a dataset
-  (default: the built-in synthetic cohort), compute the analytics and write one HTML report;
-  exit status 1, and no report, when no participant could be loaded.
+* ``piezomethod report [SOURCE] [-o report.html] [--suppress [K]] [--instrument ID]`` —
+  validate a dataset (default: the built-in synthetic cohort), compute the analytics and
+  write one HTML report; exit status 1, and no report, when no participant could be loaded.
 * ``piezomethod validate SOURCE|FILE.json [--policy ...] [--json]`` — validate a dataset, or
   one trajectory file (the :func:`~piezomethod.serialization.to_json` format); exit status 1
   when there are errors.
@@ -54,7 +54,7 @@ from piezomethod.phases import (
 )
 from piezomethod.report import write_report
 from piezomethod.serialization import from_json, read_file, wire_schemas
-from piezomethod.synth import synthetic_cohort
+from piezomethod.synth import SynthParameters, synthetic_cohort
 
 __all__ = ["main"]
 
@@ -237,7 +237,8 @@ def _report(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
     report = None
     if args.source is None:
         _progress(f"synthetic cohort n={args.n} seed={args.seed}")
-        cohort = synthetic_cohort(n=args.n, seed=args.seed)
+        params = SynthParameters(instruments=(args.instrument,))
+        cohort = synthetic_cohort(n=args.n, seed=args.seed, params=params)
     else:
         dataset = _load(args, policy)
         cohort, report = dataset.cohort, dataset.report
@@ -254,6 +255,7 @@ def _report(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
             lang=lang,
             suppress=args.suppress,
             progress=_progress,
+            instrument=args.instrument,
         )
     out.write(f"{path}\n")
     return 0
@@ -335,6 +337,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="K",
         help="protect small counts: below K as <K, the rest rounded to 5 (K defaults to 10)",
+    )
+    rep.add_argument(
+        "--instrument",
+        choices=instrument_ids(),
+        default="piezo-effectmeting",
+        help="the questionnaire whose outcomes are shown (default: the method's own)",
     )
     rep.add_argument("--policy", default="methodiek", help="methodiek, strict or a policy file")
     rep.add_argument("-n", type=int, default=2000, help="size of the synthetic cohort")

@@ -33,12 +33,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from piezomethod import plots
 from piezomethod._checks import checked
 from piezomethod._i18n import Lang
 from piezomethod.analytics import (
     CountTable,
     Disclosure,
     all_phases,
+    distance_travelled,
     entry_phases,
     leaving_phase,
     outcome_development,
@@ -49,7 +51,8 @@ from piezomethod.analytics import (
 )
 from piezomethod.dataset import ValidationReport
 from piezomethod.errors import Code, FieldError
-from piezomethod.outcomes import MeasurementMoment, MeasurementStatus
+from piezomethod.instruments import instrument as builtin_instrument
+from piezomethod.outcomes import Instrument, MeasurementMoment, MeasurementStatus
 from piezomethod.phases import Phase
 from piezomethod.records import Cohort
 
@@ -109,7 +112,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "work": "uitstroom naar werk of opleiding",
         "active": "nog actief",
         "outcomes": "Ontwikkeling van uitkomsten per meetmoment",
-        "outcomes_note": "Gemiddelde per schaal en aandeel 'ja'; alleen afgenomen vragenlijsten.",
+        "outcomes_note": (
+            "Gemiddelde per schaal (elke schaal op haar eigen bereik) en aandeel 'ja'; alleen "
+            "afgenomen vragenlijsten."
+        ),
         "responses": "vragenlijsten",
         "response": "Respons per meetmoment",
         "response_note": "Respons = (op tijd + te laat) / (op tijd + te laat + ontbrekend).",
@@ -129,6 +135,30 @@ _WORDS: dict[str, dict[str, str]] = {
         "yes": "ja",
         "no": "nee",
         "unknown": "onbekend",
+        "entry_row": "instroom",
+        "re_entry_row": "herinstroom",
+        "exit_column": "uitstroom",
+        "median_phase": "mediaan fase {p}",
+        "groups_note": (
+            "Medianen in maanden; '–' waar de groep te klein is of de mediaan niet bereikt."
+        ),
+        "woman": "vrouw",
+        "man": "man",
+        "other": "anders",
+        "instrument": "Vragenlijst",
+        "scale": "schaal of vraag",
+        "share_yes": "% ja: {q}",
+        "distance": "Afgelegde afstand: verandering sinds instroom",
+        "distance_note": (
+            "Per deelnemer het verschil tussen de eerste instroommeting en de laatste meting op "
+            "een later moment (gepaard); positief is beter, op elke schaal. Gemiddelde met "
+            "95%-interval (normale benadering), en het deel dat vooruit ging, gelijk bleef of "
+            "achteruit ging. In de grafiek: groen is een interval boven nul, oranje onder nul."
+        ),
+        "pairs": "paren",
+        "mean_change": "gemiddeld (95%-interval)",
+        "better_same_worse": "beter / gelijk / slechter",
+        "all_row": "alle fasen",
     },
     "en": {
         "title": "PiëzoMethodiek — report",
@@ -177,11 +207,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "subgroups": "Groups",
         "age_band": "age at entry",
         "gender": "gender",
-        "statushouder": "statushouder",
+        "statushouder": "status holder",
         "work": "exits to work or education",
         "active": "still active",
         "outcomes": "Outcome development per measurement moment",
-        "outcomes_note": "Mean per scale and share answering 'yes'; questionnaires taken only.",
+        "outcomes_note": (
+            "Mean per scale (each on its own range) and share answering 'yes'; questionnaires "
+            "taken only."
+        ),
         "responses": "questionnaires",
         "response": "Response per measurement moment",
         "response_note": "Response = (on time + late) / (on time + late + missing).",
@@ -200,17 +233,51 @@ _WORDS: dict[str, dict[str, str]] = {
         "yes": "yes",
         "no": "no",
         "unknown": "unknown",
+        "entry_row": "entry",
+        "re_entry_row": "re-entry",
+        "exit_column": "exit",
+        "median_phase": "median phase {p}",
+        "groups_note": (
+            "Medians in months; '–' where the group is too small or the median is not reached."
+        ),
+        "woman": "woman",
+        "man": "man",
+        "other": "other",
+        "instrument": "Questionnaire",
+        "scale": "scale or question",
+        "share_yes": "% yes: {q}",
+        "distance": "Distance travelled: change since entry",
+        "distance_note": (
+            "Per participant the difference between their first entry questionnaire and their "
+            "last at a later moment (paired); positive is better, on every scale. Mean with "
+            "its 95% interval (normal approximation), and the share that improved, stayed the "
+            "same or got worse. In the chart: green is an interval above zero, orange below."
+        ),
+        "pairs": "pairs",
+        "mean_change": "mean (95% interval)",
+        "better_same_worse": "better / same / worse",
+        "all_row": "all phases",
     },
 }
 
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.8rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem}
-td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:#f4f4f4}
 .banner{background:#fff3cd;border:1px solid #e0c36a;padding:.6rem 1rem;font-weight:600}
-.note{color:#555;font-size:.92rem}figure{margin:1rem 0}svg{max-width:100%;height:auto}
+.note{color:#555;font-size:.92rem}figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 footer{margin-top:3rem;color:#666;font-size:.85rem}
+@media print{
+@page{size:A4;margin:14mm}
+body{max-width:none;margin:0;padding:0;font-size:10pt}
+.scroll{overflow:visible}
+table{font-size:8.5pt;break-inside:avoid}td,th{padding:.15rem .35rem}
+h2{break-after:avoid}figure{break-inside:avoid}
+.banner{background:none}
+}
 """
 
 
@@ -230,14 +297,21 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _num(value: float | int | None, digits: int = 1) -> str:
+def _num(value: float | int | None, digits: int = 1, lang: Lang = "en") -> str:
+    """The page's one number format: thousands with a narrow space, decimals with the
+    page language's mark (a comma in Dutch)."""
     if value is None:
         return "–"
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
     if math.isinf(value):
         return "∞"
-    return f"{value:.{digits}f}"
+    text = f"{value:,.{digits}f}".replace(",", "\u202f")
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def _signed(value: float, lang: Lang) -> str:
+    return ("+" if value > 0 else "") + _num(value, 2, lang)
 
 
 def _pct(value: float | None) -> str:
@@ -245,6 +319,7 @@ def _pct(value: float | None) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
+    """A table in its own scrolling box, so a wide one never widens the page."""
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = []
     for row in rows:
@@ -253,7 +328,10 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: i
             for k, c in enumerate(row)
         )
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def _shown(cell: str) -> str:
@@ -265,11 +343,20 @@ class _Publish:
     """Every figure the page shows goes through here: exact without ``suppress``, else under
     :class:`~piezomethod.analytics.Disclosure` (suppression and rounding to 5)."""
 
-    def __init__(self, suppress: int | None) -> None:
+    def __init__(self, suppress: int | None, lang: Lang = "en") -> None:
         self.rule = None if suppress is None else Disclosure(threshold=suppress)
+        self.lang = lang
+
+    def num(self, value: float | int | None, digits: int = 1) -> str:
+        """An estimate (not a count) in the page's number format."""
+        return _num(value, digits, self.lang)
 
     def count(self, n: int) -> str:
         return _num(n) if self.rule is None else _shown(self.rule.count(n))
+
+    def drawn(self, n: int) -> int | None:
+        """A count as a chart may draw it: the published value (None where suppressed)."""
+        return n if self.rule is None else self.rule.value(n)
 
     def total(self, n: int) -> str:
         """A figure that is a sum of others (participants, stays): rounded, never hidden."""
@@ -297,7 +384,17 @@ class _Publish:
             return "–"
         return f"{5 * round(20 * share):.0f}%"
 
-    def table(self, table: CountTable, corner: str, total: str) -> str:
+    def table(
+        self,
+        table: CountTable,
+        corner: str,
+        total: str,
+        *,
+        rows: Sequence[str] | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> str:
+        """``table`` with its totals (a one-column table has no total column: it would repeat
+        the column), under the labels ``rows`` and ``columns`` (default: the table's own)."""
         if self.rule is None:
             cells = [[_num(c) for c in row] for row in table.counts]
             row_totals: list[str | None] = [_num(t) for t in table.row_totals]
@@ -309,16 +406,18 @@ class _Publish:
             row_totals = [None if t is None else _shown(t) for t in published.row_totals]
             column_totals = [None if t is None else _shown(t) for t in published.column_totals]
             grand = None if published.total is None else _shown(published.total)
-        rows = [
-            [label, *row, t or "×"]
-            for label, row, t in zip(table.rows, cells, row_totals, strict=True)
+        wide = len(table.columns) > 1
+        body = [
+            [label, *row, *([t or "×"] if wide else [])]
+            for label, row, t in zip(rows or table.rows, cells, row_totals, strict=True)
         ]
-        rows.append([total, *(t or "×" for t in column_totals), grand or "×"])
-        return _table([corner, *table.columns, total], rows)
+        body.append([total, *(t or "×" for t in column_totals), *([grand or "×"] if wide else [])])
+        header = [corner, *(columns or table.columns), *([total] if wide else [])]
+        return _table(header, body)
 
 
 # --------------------------------------------------------------------------------------------
-# Charts (matplotlib, only when installed)
+# Charts (matplotlib, only when installed), drawn by piezomethod.plots
 # --------------------------------------------------------------------------------------------
 
 
@@ -329,7 +428,7 @@ def _svg(figure: Any) -> str:
     with mpl.rc_context({"svg.hashsalt": "piezomethod", "svg.fonttype": "none"}):
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    return f"<figure>{text[text.index('<svg') :]}</figure>"
 
 
 def _figure(width: float = 7.0, height: float = 3.4) -> Any:
@@ -338,97 +437,18 @@ def _figure(width: float = 7.0, height: float = 3.4) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _legend(ax: Any, **options: Any) -> None:
-    """A legend only where something is labelled (an empty cohort draws no lines)."""
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(**options)
+def _axes(width: float = 7.0, height: float = 3.4) -> Any:
+    return _figure(width, height).subplots()
 
 
-def _chart_entry(table: CountTable, w: dict[str, str]) -> str:
-    fig = _figure(6, 2.8)
-    ax = fig.subplots()
-    ax.bar(
-        [f"{w['phase']} {r}" for r in table.rows],
-        [row[0] for row in table.counts],
-        color=[Phase(int(r)).colour for r in table.rows],
-    )
-    ax.set_ylabel(w["participants"])
-    return _svg(fig)
-
-
-def _chart_flows(table: CountTable, w: dict[str, str]) -> str:
-    fig = _figure(6, 4)
-    ax = fig.subplots()
-    values = [list(r) for r in table.counts]
-    ax.imshow(values, cmap="Blues")
-    ax.set_xticks(range(len(table.columns)), labels=list(table.columns))
-    ax.set_yticks(range(len(table.rows)), labels=list(table.rows))
-    ax.set_xlabel(w["phase"])
-    ax.set_ylabel(w["from"])
-    top = max((c for r in values for c in r), default=0)
-    for i, row in enumerate(values):
-        for j, c in enumerate(row):
-            if c:
-                colour = "white" if c > top / 2 else "black"
-                ax.text(j, i, str(c), ha="center", va="center", fontsize=8, color=colour)
-    return _svg(fig)
-
-
-def _chart_curves(curves: dict[Phase, Any], w: dict[str, str]) -> str:
-    fig = _figure()
-    ax = fig.subplots()
-    for phase, curve in curves.items():
-        if curve.n:
-            ax.step(curve.times, curve.survival, where="post", color=phase.colour)
-            ax.fill_between(
-                curve.times, curve.lower, curve.upper, step="post", color=phase.colour, alpha=0.15
-            )
-            ax.plot([], [], color=phase.colour, label=f"{w['phase']} {int(phase)}")
-    ax.set_xlabel(w["months"])
-    ax.set_ylabel(w["still_in"])
-    ax.set_ylim(0, 1.02)
-    ax.set_xlim(0, 72)
-    _legend(ax, frameon=False)
-    return _svg(fig)
-
-
-def _chart_leaving(risks: dict[Phase, Any], w: dict[str, str]) -> str:
-    fig = _figure(6, 3)
-    ax = fig.subplots()
-    labels = [f"{w['phase']} {int(p)}" for p in risks]
-    bottom = [0.0] * len(labels)
-    colours = {"advance": "#009E73", "setback": "#E69F00", "exit": "#999999"}
-    for cause in ("advance", "setback", "exit"):
-        values = [r.final(cause) for r in risks.values()]
-        ax.bar(labels, values, bottom=bottom, label=w[cause], color=colours[cause])
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_ylim(0, 1)
-    _legend(ax, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.15))
-    return _svg(fig)
-
-
-def _chart_lines(
-    x: Sequence[str], series: dict[str, list[float | None]], ylabel: str, ylim: tuple[float, float]
-) -> str:
-    fig = _figure(6, 3)
-    ax = fig.subplots()
-    for name, values in series.items():
-        points = [(k, v) for k, v in enumerate(values) if v is not None]
-        ax.plot([k for k, _ in points], [v for _, v in points], marker="o", label=name)
-    ax.set_xticks(range(len(x)), labels=list(x))
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(*ylim)
-    _legend(ax, frameon=False, fontsize=8)
-    return _svg(fig)
-
-
-def _chart_bars(x: Sequence[str], values: Sequence[float | None], ylabel: str) -> str:
-    fig = _figure(6, 2.8)
-    ax = fig.subplots()
-    ax.bar(list(x), [v or 0.0 for v in values], color="#0072B2")
-    ax.set_ylim(0, 1)
-    ax.set_ylabel(ylabel)
-    return _svg(fig)
+def _grid(count: int, columns: int, height: float, width: float = 2.9) -> list[Any]:
+    """``count`` panels in rows of ``columns`` on one figure (no pyplot: no global state)."""
+    rows = max(1, math.ceil(count / columns))
+    axes = _figure(width * columns, height * rows).subplots(rows, columns, squeeze=False)
+    flat = list(axes.flat)
+    for spare in flat[count:]:
+        spare.set_visible(False)
+    return flat[:count]
 
 
 # --------------------------------------------------------------------------------------------
@@ -496,6 +516,91 @@ def _rate(rates: Any, pub: _Publish, moment: MeasurementMoment | None) -> str:
     return pub.ratio(answered, asked)
 
 
+def _heading(parts: list[str], title: str, note: str | None = None) -> None:
+    parts.append(f"<h2>{_e(title)}</h2>")
+    if note:
+        parts.append(f'<p class="note">{_e(note)}</p>')
+
+
+def _phase_labels(w: dict[str, str]) -> list[str]:
+    return [f"{w['phase']} {int(p)}" for p in Phase]
+
+
+def _flows_labels(flows: CountTable, w: dict[str, str]) -> tuple[list[str], list[str]]:
+    names = {"entry": w["entry_row"], "re_entry": w["re_entry_row"], "exit": w["exit_column"]}
+    rows = [names.get(r, f"{w['phase']} {r}") for r in flows.rows]
+    return rows, [names.get(c, f"{w['phase']} {c}") for c in flows.columns]
+
+
+def _group_label(by: str, group: str, w: dict[str, str]) -> str:
+    if by == "age_band":
+        return w["unknown"] if group == "unknown" else group
+    return w.get(group, group)
+
+
+def _outcomes_section(
+    parts: list[str],
+    cohort: Cohort,
+    *,
+    ins: Instrument,
+    w: dict[str, str],
+    pub: _Publish,
+    draw: bool,
+) -> None:
+    lang = pub.lang
+    outcomes = outcome_development(cohort, ins)
+    _heading(parts, w["outcomes"], w["outcomes_note"])
+    parts.append(f"<p>{_e(w['instrument'])}: {_e(ins.title.get(lang=lang))}</p>")
+    moments = outcomes.moments
+    rows = [[w["responses"], *(pub.count(outcomes.responses[m]) for m in moments)]]
+    for s in outcomes.scales:
+        rows.append(
+            [
+                outcomes.labels[s].get(lang=lang),
+                *(
+                    pub.num(outcomes.means[m][s], 2) if pub.enough(outcomes.responses[m]) else "–"
+                    for m in moments
+                ),
+            ]
+        )
+    for i in outcomes.shares:
+        rows.append(
+            [
+                w["share_yes"].format(q=outcomes.labels[i].get(lang=lang)),
+                *(pub.estimate(outcomes.share_yes[m][i], outcomes.responses[m]) for m in moments),
+            ]
+        )
+    parts.append(_table([w["scale"], *(m.label(lang=lang) for m in moments)], rows))
+    if draw:
+        count = len(outcomes.scales) + len(outcomes.shares)
+        axes = _grid(count, 4, 2.5)
+        plots.outcomes(outcomes, axes, lang=lang)
+        parts.append(_svg(axes[0].figure))
+
+    travelled = distance_travelled(cohort, ins)
+    _heading(parts, w["distance"], w["distance_note"])
+    rows = []
+    for s in travelled.scales:
+        for n, m in enumerate(travelled.moments):
+            c = travelled.get(s, m)
+            row = [travelled.labels[s].get(lang=lang) if n == 0 else "", m.label(lang=lang)]
+            row.append(pub.count(c.n))
+            if c.mean is None or c.lower is None or c.upper is None or not pub.enough(c.n):
+                rows.append([*row, "–", "–"])
+                continue
+            low, high = _signed(c.lower, lang), _signed(c.upper, lang)
+            shares = " / ".join(
+                pub.estimate(part / c.n, c.n) for part in (c.improved, c.same, c.worse)
+            )
+            rows.append([*row, f"{_signed(c.mean, lang)} ({low}; {high})", shares])
+    header = [w["scale"], w["moment"], w["pairs"], w["mean_change"], w["better_same_worse"]]
+    parts.append(_table(header, rows, numeric_from=2))
+    if draw and all(pub.enough(c.n) for c in travelled.changes):
+        axes = _grid(len(travelled.scales), 4, 2.4)
+        plots.distance(travelled, axes, lang=lang)
+        parts.append(_svg(axes[0].figure))
+
+
 @checked
 def report_html(
     cohort: Cohort,
@@ -505,20 +610,27 @@ def report_html(
     suppress: int | None = None,
     charts: bool | None = None,
     progress: Progress | None = None,
+    instrument: Instrument | str | None = None,
 ) -> str:
     """The report on ``cohort`` as one HTML page (a string). ``charts`` defaults to whether
-    the ``[report]`` extra is installed; ``progress`` is called with a word per step."""
+    the ``[report]`` extra is installed; ``progress`` is called with a word per step;
+    ``instrument`` (an :class:`~piezomethod.outcomes.Instrument` or a built-in id; default
+    the method's own questionnaire) is the questionnaire whose outcomes are shown."""
     if suppress is not None and suppress < 1:
         raise FieldError(
             "suppress must be a whole number >= 1", code=Code.INVALID_THRESHOLD, field="suppress"
         )
+    ins = (
+        builtin_instrument(instrument or "piezo-effectmeting")
+        if not isinstance(instrument, Instrument)
+        else instrument
+    )
     draw = charts_available() if charts is None else charts
     if draw and not charts_available():
         raise ImportError("charts need matplotlib: pip install 'piezomethod[report]'")
     w = _WORDS[lang]
     step = progress or (lambda _: None)
-    moments = {m: m.label(lang=lang) for m in MeasurementMoment}
-    pub = _Publish(suppress)
+    pub = _Publish(suppress, lang)
     n = len(cohort)
     shown_n = f"{w['about']} {pub.total(n)}" if suppress else _num(n)
     parts = [
@@ -544,40 +656,51 @@ def report_html(
 
     step("entry")
     entries = entry_phases(cohort)
-    parts += [f"<h2>{_e(w['entry'])}</h2>", f'<p class="note">{_e(w["entry_note"])}</p>']
-    parts.append(pub.table(entries, w["phase"], w["total"]))
+    _heading(parts, w["entry"], w["entry_note"])
+    phase_names = _phase_labels(w)
+    parts.append(
+        pub.table(entries, w["phase"], w["total"], rows=phase_names, columns=[w["participants"]])
+    )
     if draw:
-        parts.append(f"<figure>{_chart_entry(entries, w)}</figure>")
+        ax = plots.counts(entries, _axes(6, 2.6), lang=lang, shown=pub.drawn)
+        ax.set_ylabel(w["participants"])
+        parts.append(_svg(ax.figure))
 
     step("flows")
     flows = transition_matrix(cohort)
-    parts += [f"<h2>{_e(w['flows'])}</h2>", f'<p class="note">{_e(w["flows_note"])}</p>']
-    parts.append(pub.table(flows, w["from"], w["total"]))
-    if draw and suppress is None:
-        parts.append(f"<figure>{_chart_flows(flows, w)}</figure>")
+    _heading(parts, w["flows"], w["flows_note"])
+    rows_f, columns_f = _flows_labels(flows, w)
+    parts.append(pub.table(flows, w["from"], w["total"], rows=rows_f, columns=columns_f))
+    if draw:
+        ax = plots.flows(
+            flows, _axes(8, 4.4), lang=lang, shown=pub.drawn, suppressed_below=suppress
+        )
+        parts.append(_svg(ax.figure))
 
     step("time in phase")
     curves = time_in_phase(cohort)
     overall = all_phases(cohort)
-    parts += [f"<h2>{_e(w['time'])}</h2>", f'<p class="note">{_e(w["time_note"])}</p>']
+    _heading(parts, w["time"], w["time_note"])
     rows = [
         [
             f"{w['phase']} {int(p)}",
             pub.total(c.n),
-            _num(c.median) if pub.enough(c.n) else "–",
-            _num(overall.phase_means[p]) if pub.enough(c.n) else "–",
+            pub.num(c.median) if pub.enough(c.n) else "–",
+            pub.num(overall.phase_means[p]) if pub.enough(c.n) else "–",
         ]
         for p, c in curves.items()
     ]
-    rows.append([w["all_phases"], "", _num(overall.median_months), _num(overall.mean_months)])
+    rows.append([w["all_row"], "", pub.num(overall.median_months), pub.num(overall.mean_months)])
     parts.append(_table([w["phase"], w["stays"], w["median"], w["mean"]], rows))
     parts.append(f'<p class="note">{_e(w["all_phases_note"])}</p>')
     if draw:
-        parts.append(f"<figure>{_chart_curves(curves, w)}</figure>")
+        axes = _grid(len(curves), len(curves), 2.4, width=2.0)
+        plots.time_in_phase_panels(curves, axes, lang=lang)
+        parts.append(_svg(axes[0].figure))
 
     step("leaving")
     risks = leaving_phase(cohort)
-    parts += [f"<h2>{_e(w['leaving'])}</h2>", f'<p class="note">{_e(w["leaving_note"])}</p>']
+    _heading(parts, w["leaving"], w["leaving_note"])
     ended = _endings(flows)
     rows = [
         [
@@ -591,73 +714,43 @@ def report_html(
     header = [w["phase"], w["stays"], w["advance"], w["setback"], w["exit"], w["staying"]]
     parts.append(_table(header, rows))
     if draw:
-        parts.append(f"<figure>{_chart_leaving(risks, w)}</figure>")
+        parts.append(_svg(plots.leaving(risks, _axes(6, 3), lang=lang).figure))
 
     step("groups")
-    parts.append(f"<h2>{_e(w['subgroups'])}</h2>")
+    _heading(parts, w["subgroups"], w["groups_note"])
     for by in ("age_band", "gender", "statushouder"):
         table = subgroups(cohort, by)
         rows = []
         for g in table.groups:
             count = table.participants[g]
-            shown = pub.count(count)
             big = pub.enough(count)
-            label = w.get(g, g) if by == "statushouder" else g
             rows.append(
                 [
-                    label,
-                    shown,
-                    *(_num(table.median_months[g][p]) if big else "–" for p in Phase),
+                    _group_label(by, g, w),
+                    pub.count(count),
+                    *(pub.num(table.median_months[g][p]) if big else "–" for p in Phase),
                     pub.estimate(table.work_or_education[g], count - table.active[g]),
                 ]
             )
-        header = [w[by], w["participants"], *(f"{w['median']} {int(p)}" for p in Phase), w["work"]]
-        parts.append(_table(header, rows))
+        medians = [w["median_phase"].format(p=int(p)) for p in Phase]
+        parts.append(_table([w[by], w["participants"], *medians, w["work"]], rows))
 
     step("outcomes")
-    outcomes = outcome_development(cohort)
-    parts += [f"<h2>{_e(w['outcomes'])}</h2>", f'<p class="note">{_e(w["outcomes_note"])}</p>']
-    header = [w["moment"], w["responses"], *outcomes.scales, *(f"% {i}" for i in outcomes.shares)]
-    rows = [
-        [
-            moments[m],
-            pub.count(outcomes.responses[m]),
-            *(
-                _num(outcomes.means[m][s], 2) if pub.enough(outcomes.responses[m]) else "–"
-                for s in outcomes.scales
-            ),
-            *(
-                pub.estimate(outcomes.share_yes[m][i], outcomes.responses[m])
-                for i in outcomes.shares
-            ),
-        ]
-        for m in outcomes.moments
-    ]
-    parts.append(_table(header, rows))
-    if draw:
-        x = [moments[m] for m in outcomes.moments]
-        series = {
-            s: [outcomes.means[m][s] for m in outcomes.moments]
-            for s in outcomes.scales
-            if s in {"geluk", "kalm_rustig", "neerslachtig", "gezondheid_algemeen", "taal_spreken"}
-        }
-        parts.append(f"<figure>{_chart_lines(x, series, '', (0, 10))}</figure>")
-        shares = {i: [outcomes.share_yes[m][i] for m in outcomes.moments] for i in outcomes.shares}
-        parts.append(f"<figure>{_chart_lines(x, shares, '', (0, 1))}</figure>")
+    _outcomes_section(parts, cohort, ins=ins, w=w, pub=pub, draw=draw)
 
     step("response")
-    rates = response_rates(cohort)
-    parts += [f"<h2>{_e(w['response'])}</h2>", f'<p class="note">{_e(w["response_note"])}</p>']
+    rates = response_rates(cohort, instrument_id=ins.id)
+    _heading(parts, w["response"], w["response_note"])
     statuses = tuple(MeasurementStatus)
+    moment_names = {m: m.label(lang=lang) for m in MeasurementMoment}
     rows = [
-        [moments[m], *(pub.count(rates.counts[m][s]) for s in statuses), _rate(rates, pub, m)]
+        [moment_names[m], *(pub.count(rates.counts[m][s]) for s in statuses), _rate(rates, pub, m)]
         for m in MeasurementMoment
     ]
     rows.append([w["total"], *("" for _ in statuses), _rate(rates, pub, None)])
     parts.append(_table([w["moment"], *(s.label(lang=lang) for s in statuses), w["rate"]], rows))
     if draw:
-        values = [rates.rate(m) for m in MeasurementMoment]
-        parts.append(f"<figure>{_chart_bars(list(moments.values()), values, w['rate'])}</figure>")
+        parts.append(_svg(plots.response(rates, _axes(6, 2.8), lang=lang).figure))
 
     made = w["made_by"].format(v=_version(), d=datetime.date.today().isoformat())
     parts.append(f"<footer>{_e(made)}</footer></body></html>")
