@@ -315,3 +315,44 @@ def test_plot_without_axes_makes_a_figure(cohort: Cohort) -> None:
         assert len(analytics.entry_phases(cohort).plot().patches) == 5
     finally:
         plt.close("all")
+
+
+# -- charts on a published page (--suppress) ---------------------------------------------------
+
+
+def test_a_coarse_curve_shows_whole_months_and_five_points(cohort: Cohort) -> None:
+    curve = analytics.time_in_phase(cohort)[Phase(1)]
+    ax = plots.survival(curve, _axes()[0][0], coarse=True)
+    line = ax.lines[0]
+    assert all(float(x).is_integer() for x in line.get_xdata())
+    assert all(abs(20 * y - round(20 * y)) < 1e-9 for y in line.get_ydata())
+    assert not ax.collections  # no band: its width would tell the counts
+    assert list(line.get_ydata())[:3] == [round(20 * curve.at(t)) / 20 for t in (0, 1, 2)]
+
+
+def test_published_charts_draw_what_the_tables_show(cohort: Cohort) -> None:
+    rates = analytics.response_rates(cohort)
+    ax = plots.response(rates, _axes()[0][0], shown=lambda m: 0.25)
+    assert [bar.get_height() for bar in ax.patches] == [0.25] * len(MeasurementMoment)
+    risks = analytics.leaving_phase(cohort)
+    ax = plots.leaving(risks, _axes()[0][0], shown=lambda p, c: 0.5 if c == "advance" else None)
+    heights = [bar.get_height() for bar in ax.patches]
+    assert heights == [0.5] * 5 + [0.0] * 10
+
+
+def test_the_report_draws_outcomes_as_published(cohort: Cohort) -> None:
+    from piezomethod import report
+
+    pub = report._Publish(10, "en")
+    development = analytics.outcome_development(cohort)
+    published = report._published(development, pub)
+    for m in development.moments:
+        for item in development.shares:
+            share = published.share_yes[m][item]
+            assert share is None or abs(20 * share - round(20 * share)) < 1e-9
+        if development.responses[m] < 10:
+            assert set(published.means[m].values()) == {None}
+    pub.withheld = {"flows.1.2"}
+    drawn = report._drawable(analytics.transition_matrix(cohort), "flows", pub)
+    assert drawn.get("1", "2") == 0
+    assert drawn.get("2", "3") == analytics.transition_matrix(cohort).get("2", "3")

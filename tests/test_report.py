@@ -145,3 +145,15 @@ def test_a_placeholder_date_at_the_calendars_end_does_not_crash(tmp_path: Path) 
     assert dataset.cohort.as_of <= datetime.date.today()
     page = report_html(dataset.cohort, report=dataset.report, lang="en")
     assert page.endswith("</html>")
+
+
+def test_without_scipy_the_page_says_it_was_not_audited(monkeypatch: pytest.MonkeyPatch) -> None:
+    from piezomethod import _protect
+
+    cohort = synthetic_cohort(n=30, seed=1, guidance=False)
+    audited = report_html(cohort, lang="en", charts=False, suppress=10)
+    assert "not audited" not in audited
+    monkeypatch.setattr(_protect, "available", lambda: False)
+    page = report_html(cohort, lang="en", charts=False, suppress=10)
+    assert "This page was not audited for disclosure across its tables" in page
+    assert ">×<" not in page  # nothing withheld without the audit

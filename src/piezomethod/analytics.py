@@ -385,9 +385,12 @@ class Disclosure:
     table's margins, the number of participants, the stays of a phase) is never suppressed but
     always rounded, a small one up to ``base``: were small totals suppressed too, the cells
     under them would be pinned (two cells of at least 1 under a total of at most 2 are both 1).
-    Since no published figure but a zero is exact, no small count follows from sums and
-    differences of the others: not from a table's totals, not from the same total in another
-    table, not from the headline number. Shares are computed from the published
+    No published figure but a zero is then exact, so a small count does not simply follow
+    from sums and differences of the others — not from a table's totals, not from the same
+    total in another table, not from the headline number. On a small table the rounded
+    figures can still leave a suppressed cell one possible value; the report therefore audits
+    its whole page and withholds a figure where that happens (secondary suppression, see
+    :func:`piezomethod.report.report_html`). Shares are computed from the published
     (rounded) counts and withheld where either count is suppressed. With ``base=1`` nothing is
     rounded; :meth:`CountTable.suppress` then withholds every total that covers a suppressed
     cell instead (that protects one table, not a page of linked tables).
@@ -523,9 +526,10 @@ class CountTable(_frames.Tabular):
         nearest multiple of ``base``, and every total is rounded (never suppressed, a small
         one up to ``base``); zeros stay visible.
 
-        No published figure but a zero is then exact, so no suppressed count follows from the
-        totals, here or in another table. With ``base=1`` (no rounding) a total is withheld
-        instead wherever it covers a suppressed cell, which protects this table alone.
+        No published figure but a zero is then exact, so a suppressed count does not simply
+        follow from the totals, here or in another table (a tiny table can still pin one: audit
+        what you publish, as the report does). With ``base=1`` (no rounding) a total is
+        withheld instead wherever it covers a suppressed cell, which protects this table alone.
 
         >>> t = CountTable(
         ...     title="t", rows=("a", "b"), columns=("x", "y"), counts=((3, 20), (15, 12))

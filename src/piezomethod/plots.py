@@ -142,17 +142,29 @@ def survival(
     colour: str = "#0072B2",
     label: str | None = None,
     lang: Lang = "en",
+    coarse: bool = False,
 ) -> Any:
-    """A Kaplan-Meier curve as a step line with its confidence band and its median marked."""
+    """A Kaplan-Meier curve as a step line with its confidence band and its median marked.
+
+    ``coarse`` draws it as a published page may: read each whole month and rounded to 5
+    points, without its band, so that no step gives the counts behind it away."""
     ax = _one(ax)
     if curve.n:
-        ax.step(curve.times, curve.survival, where="post", color=colour, label=label)
-        ax.fill_between(curve.times, curve.lower, curve.upper, step="post", color=colour, alpha=0.2)
+        if coarse:
+            months = range(math.ceil(curve.times[-1]) + 1)
+            values = [round(20 * curve.at(t)) / 20 for t in months]
+            ax.step(list(months), values, where="post", color=colour, label=label)
+        else:
+            ax.step(curve.times, curve.survival, where="post", color=colour, label=label)
+            ax.fill_between(
+                curve.times, curve.lower, curve.upper, step="post", color=colour, alpha=0.2
+            )
         if math.isfinite(curve.median):
-            ax.axvline(curve.median, color=colour, linestyle=":", linewidth=1)
+            median = round(curve.median) if coarse else curve.median
+            ax.axvline(median, color=colour, linestyle=":", linewidth=1)
             ax.annotate(
-                f"{word('median', lang)} {curve.median:.0f}",
-                (curve.median, 0.5),
+                f"{word('median', lang)} {median:.0f}",
+                (median, 0.5),
                 xytext=(4, 4),
                 textcoords="offset points",
                 fontsize=8,
@@ -164,13 +176,18 @@ def survival(
 
 
 def time_in_phase_panels(
-    curves: Mapping[Phase, SurvivalCurve], axes: Any = None, *, lang: Lang = "en"
+    curves: Mapping[Phase, SurvivalCurve],
+    axes: Any = None,
+    *,
+    lang: Lang = "en",
+    coarse: bool = False,
 ) -> list[Any]:
-    """Time in each phase as small multiples: one panel per phase, on the same axes' scales."""
+    """Time in each phase as small multiples: one panel per phase, on the same axes' scales
+    (``coarse`` as for :func:`survival`)."""
     panels = _panels(axes, len(curves), len(curves), 2.6)
     end = max((c.times[-1] for c in curves.values() if c.times), default=12.0)
     for n, (ax, (phase, curve)) in enumerate(zip(panels, curves.items(), strict=True)):
-        survival(curve, ax, colour=phase.colour, lang=lang)
+        survival(curve, ax, colour=phase.colour, lang=lang, coarse=coarse)
         ax.set_title(f"{word('phase', lang)} {int(phase)}")
         ax.set_xlim(0, min(max(end, 1.0), 72.0))
         if n == 0:
@@ -201,13 +218,21 @@ def competing(risks: CompetingRisks, ax: Any = None, *, lang: Lang = "en") -> An
     return ax
 
 
-def leaving(risks: Mapping[Phase, CompetingRisks], ax: Any = None, *, lang: Lang = "en") -> Any:
-    """Per phase, the estimated share of stays that ends by each cause, stacked."""
+def leaving(
+    risks: Mapping[Phase, CompetingRisks],
+    ax: Any = None,
+    *,
+    lang: Lang = "en",
+    shown: Callable[[Phase, str], float | None] | None = None,
+) -> Any:
+    """Per phase, the estimated share of stays that ends by each cause, stacked. ``shown``
+    gives the share to draw for a phase and cause (None: none), for a published page."""
     ax = _one(ax, (6.0, 3.0))
     labels = [f"{word('phase', lang)} {int(p)}" for p in risks]
     bottom = [0.0] * len(labels)
+    share = shown or (lambda p, cause: risks[p].final(cause))
     for cause in ("advance", "setback", "exit"):
-        values = [r.final(cause) for r in risks.values()]
+        values = [share(p, cause) or 0.0 for p in risks]
         ax.bar(labels, values, bottom=bottom, label=word(cause, lang), color=_CAUSE_COLOURS[cause])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylim(0, 1)
@@ -444,11 +469,18 @@ def distance(travelled: DistanceTravelled, axes: Any = None, *, lang: Lang = "en
     return panels
 
 
-def response(rates: ResponseRates, ax: Any = None, *, lang: Lang = "en") -> Any:
-    """The response rate per measurement moment, as bars (0-100%)."""
+def response(
+    rates: ResponseRates,
+    ax: Any = None,
+    *,
+    lang: Lang = "en",
+    shown: Callable[[MeasurementMoment], float | None] | None = None,
+) -> Any:
+    """The response rate per measurement moment, as bars (0-100%). ``shown`` gives the rate
+    to draw for a moment, for a published page (from its rounded counts)."""
     ax = _one(ax, (6.0, 2.8))
     moments = list(rates.counts)
-    values = [rates.rate(m) for m in moments]
+    values = [(shown or rates.rate)(m) for m in moments]
     ax.bar(
         [_wrap(m.label(lang=lang), 14) for m in moments],
         [v or 0.0 for v in values],

@@ -11,8 +11,10 @@ With ``suppress=k`` every figure on the page is published under
 count — cells, totals, the headline number, stays, responses — is rounded to a multiple of 5,
 shares of counts are computed from the rounded counts, and estimates (medians, means,
 estimated shares) are shown only over at least k people or stays, shares to 5 points and
-withheld where they could stand for fewer than k people. No published figure but a zero is
-exact, so no small count follows from the sums and differences of the others.
+withheld where they could stand for fewer than k people. Then the page is audited as a
+statistical office audits a table (:mod:`piezomethod._protect`, with scipy from the
+``[report]`` extra): where the rounded figures around a ``<k`` leave it one possible value,
+a figure is withheld (``×``) until none does.
 
 >>> from piezomethod.synth import synthetic_cohort
 >>> page = report_html(synthetic_cohort(n=50, seed=1), lang="en", charts=False)
@@ -33,12 +35,15 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from piezomethod import plots
+import attrs
+
+from piezomethod import _protect, plots
 from piezomethod._checks import checked
 from piezomethod._i18n import Lang
 from piezomethod.analytics import (
     CountTable,
     Disclosure,
+    OutcomeDevelopment,
     all_phases,
     distance_travelled,
     entry_phases,
@@ -52,6 +57,7 @@ from piezomethod.analytics import (
 from piezomethod.dataset import ValidationReport
 from piezomethod.errors import Code, FieldError
 from piezomethod.instruments import instrument as builtin_instrument
+from piezomethod.instruments import instrument_ids
 from piezomethod.outcomes import Instrument, MeasurementMoment, MeasurementStatus
 from piezomethod.phases import Phase
 from piezomethod.records import Cohort
@@ -127,7 +133,12 @@ _WORDS: dict[str, dict[str, str]] = {
             "Beschermd tegen herleiding: aantallen onder {k} staan er als '<{k}', alle andere "
             "aantallen en totalen zijn afgerond op 5, percentages komen uit de afgeronde "
             "aantallen of zijn afgerond op 5 punten, en schattingen over minder dan {k} "
-            "mensen staan er als '–'."
+            "mensen staan er als '–'. Een '×' is weggelaten omdat het met de andere cijfers "
+            "een klein aantal zou verraden."
+        ),
+        "unaudited": (
+            "Deze pagina is niet nagerekend op herleiding tussen tabellen: installeer "
+            "piezomethod[report]."
         ),
         "made_by": "Gemaakt met piezomethod {v} op {d}.",
         "no_charts": "Grafieken: installeer piezomethod[report].",
@@ -225,7 +236,12 @@ _WORDS: dict[str, dict[str, str]] = {
         "suppressed": (
             "Protected against disclosure: counts below {k} show as '<{k}', every other count "
             "and total is rounded to 5, percentages come from the rounded counts or are "
-            "rounded to 5 points, and estimates over fewer than {k} people show as '–'."
+            "rounded to 5 points, and estimates over fewer than {k} people show as '–'. A '×' "
+            "is withheld because with the other figures it would give a small count away."
+        ),
+        "unaudited": (
+            "This page was not audited for disclosure across its tables: install "
+            "piezomethod[report]."
         ),
         "made_by": "Made with piezomethod {v} on {d}.",
         "no_charts": "Charts: install piezomethod[report].",
@@ -346,20 +362,27 @@ class _Publish:
     def __init__(self, suppress: int | None, lang: Lang = "en") -> None:
         self.rule = None if suppress is None else Disclosure(threshold=suppress)
         self.lang = lang
+        self.withheld: set[str] = set()
+        """Keys of figures withheld (``×``) by the page's audit (see :mod:`._protect`)."""
 
     def num(self, value: float | int | None, digits: int = 1) -> str:
         """An estimate (not a count) in the page's number format."""
         return _num(value, digits, self.lang)
 
-    def count(self, n: int) -> str:
+    def count(self, n: int, key: str | None = None) -> str:
+        if key in self.withheld:
+            return "×"
         return _num(n) if self.rule is None else _shown(self.rule.count(n))
 
     def drawn(self, n: int) -> int | None:
         """A count as a chart may draw it: the published value (None where suppressed)."""
         return n if self.rule is None else self.rule.value(n)
 
-    def total(self, n: int) -> str:
-        """A figure that is a sum of others (participants, stays): rounded, never hidden."""
+    def total(self, n: int, key: str | None = None) -> str:
+        """A figure that is a sum of others (participants, stays): rounded, never suppressed
+        (withheld only where the page's audit says so)."""
+        if key in self.withheld:
+            return "×"
         return _num(n) if self.rule is None else _shown(self.rule.total(n))
 
     def ratio(self, part: int, whole: int) -> str:
@@ -390,11 +413,14 @@ class _Publish:
         corner: str,
         total: str,
         *,
+        key: str,
         rows: Sequence[str] | None = None,
         columns: Sequence[str] | None = None,
     ) -> str:
         """``table`` with its totals (a one-column table has no total column: it would repeat
-        the column), under the labels ``rows`` and ``columns`` (default: the table's own)."""
+        the column), under the labels ``rows`` and ``columns`` (default: the table's own). Its
+        figures have the keys ``key.ROW.COLUMN``, ``key.row.ROW``, ``key.col.COLUMN`` and
+        ``key.all`` for :meth:`withheld`."""
         if self.rule is None:
             cells = [[_num(c) for c in row] for row in table.counts]
             row_totals: list[str | None] = [_num(t) for t in table.row_totals]
@@ -406,6 +432,23 @@ class _Publish:
             row_totals = [None if t is None else _shown(t) for t in published.row_totals]
             column_totals = [None if t is None else _shown(t) for t in published.column_totals]
             grand = None if published.total is None else _shown(published.total)
+        hide = self.withheld
+        cells = [
+            [
+                "×" if f"{key}.{r}.{c}" in hide else cell
+                for c, cell in zip(table.columns, row, strict=True)
+            ]
+            for r, row in zip(table.rows, cells, strict=True)
+        ]
+        row_totals = [
+            None if f"{key}.row.{r}" in hide else t
+            for r, t in zip(table.rows, row_totals, strict=True)
+        ]
+        column_totals = [
+            None if f"{key}.col.{c}" in hide else t
+            for c, t in zip(table.columns, column_totals, strict=True)
+        ]
+        grand = None if f"{key}.all" in hide else grand
         wide = len(table.columns) > 1
         body = [
             [label, *row, *([t or "×"] if wide else [])]
@@ -456,29 +499,31 @@ def _grid(count: int, columns: int, height: float, width: float = 2.9) -> list[A
 # --------------------------------------------------------------------------------------------
 
 
+def _codes_table(report: ValidationReport, w: dict[str, str], lang: Lang) -> CountTable:
+    """The problems by code, each with what it means in the report's language."""
+    counts = report.counts()
+    return CountTable(
+        title="codes",
+        rows=tuple(f"{code}: {Code.of(code).meaning(lang=lang)}" for code in counts),
+        columns=(w["count"],),
+        counts=tuple((n,) for n in counts.values()),
+    )
+
+
 def _validation_section(
     report: ValidationReport, w: dict[str, str], pub: _Publish, lang: Lang
 ) -> str:
     parts = [f"<h2>{_e(w['validation'])}</h2>"]
     summary = [
-        [w["participants"], pub.total(report.participants)],
-        [w["loaded"], pub.total(report.loaded)],
-        [w["quarantined"], pub.count(len(report.quarantined))],
-        [w["errors"], pub.total(len(report.errors))],
-        [w["warnings"], pub.total(len(report.warnings))],
+        [w["participants"], pub.total(report.participants, "validation.participants")],
+        [w["loaded"], pub.total(report.loaded, "validation.loaded")],
+        [w["quarantined"], pub.count(len(report.quarantined), "validation.quarantined")],
+        [w["errors"], pub.total(len(report.errors), "validation.errors")],
+        [w["warnings"], pub.total(len(report.warnings), "validation.warnings")],
     ]
     parts.append(_table(["", w["count"]], summary))
-    counts = report.counts()
-    if counts:
-        # each code with what it means, in the report's language
-        rows = tuple(f"{code}: {Code.of(code).meaning(lang=lang)}" for code in counts)
-        table = CountTable(
-            title="codes",
-            rows=rows,
-            columns=(w["count"],),
-            counts=tuple((n,) for n in counts.values()),
-        )
-        parts.append(pub.table(table, w["code"], w["total"]))
+    if report.counts():
+        parts.append(pub.table(_codes_table(report, w, lang), w["code"], w["total"], key="codes"))
     else:
         parts.append(f"<p>{_e(w['no_problems'])}</p>")
     return "".join(parts)
@@ -504,16 +549,137 @@ def _endings(flows: CountTable) -> dict[Phase, dict[str, int]]:
     return found
 
 
-def _rate(rates: Any, pub: _Publish, moment: MeasurementMoment | None) -> str:
-    """Response = (done + late) / (done + late + missing), from the published counts."""
+def _answered(rates: Any, moment: MeasurementMoment | None) -> tuple[int, int]:
+    """(done + late, done + late + missing) at ``moment`` (None: all moments)."""
     moments = list(MeasurementMoment) if moment is None else [moment]
     answered = sum(
         rates.counts[m][s]
         for m in moments
         for s in (MeasurementStatus.DONE, MeasurementStatus.LATE)
     )
-    asked = answered + sum(rates.counts[m][MeasurementStatus.MISSING] for m in moments)
-    return pub.ratio(answered, asked)
+    return answered, answered + sum(rates.counts[m][MeasurementStatus.MISSING] for m in moments)
+
+
+def _rate(rates: Any, pub: _Publish, moment: MeasurementMoment | None) -> str:
+    """Response = (done + late) / (done + late + missing), from the published counts."""
+    return pub.ratio(*_answered(rates, moment))
+
+
+def _rate_value(rates: Any, pub: _Publish, moment: MeasurementMoment) -> float | None:
+    """The response rate as published (from the rounded counts), for the chart."""
+    assert pub.rule is not None
+    return pub.rule.share(*_answered(rates, moment))
+
+
+def _audited(
+    cohort: Cohort,
+    pub: _Publish,
+    *,
+    instrument_id: str,
+    report: ValidationReport | None = None,
+    w: dict[str, str] | None = None,
+) -> set[str]:
+    """The figures to withhold so that no suppressed count on the page follows from the
+    others: every count the page publishes, under the keys the page uses, with the relations
+    a reader knows (see :mod:`piezomethod._protect`)."""
+    assert pub.rule is not None
+    page = _protect.Page(pub.rule)
+    flows = transition_matrix(cohort)
+    cell = {
+        (r, c): page.var(count)
+        for r, row in zip(flows.rows, flows.counts, strict=True)
+        for c, count in zip(flows.columns, row, strict=True)
+    }
+    for (r, c), expr in cell.items():
+        page.count(f"flows.{r}.{c}", expr)
+    rows = {r: _protect.add(*(cell[r, c] for c in flows.columns)) for r in flows.rows}
+    columns = {c: _protect.add(*(cell[r, c] for r in flows.rows)) for c in flows.columns}
+    for r, expr in rows.items():
+        page.total(f"flows.row.{r}", expr, order=1)
+    for c, expr in columns.items():
+        page.total(f"flows.col.{c}", expr, order=1)
+    page.total("flows.all", _protect.add(*rows.values()), order=2)
+    # the entries are the flows' entry row; every participant enters once
+    n = page.var(len(cohort))
+    page.total("n", n, order=8)
+    for c in flows.columns[:-1]:
+        page.count(f"entries.{c}.participants", cell["entry", c])
+    page.total("entries.col.participants", rows["entry"], order=3)
+    page.at_most(rows["entry"], n)
+    # the stays of a phase are its column; those open now are the stays less the moves out
+    for p in Phase:
+        stays = columns[str(int(p))]
+        page.total(f"time.stays.{int(p)}", stays, order=4)
+        page.total(f"leaving.stays.{int(p)}", stays, order=4)
+        opened = _protect.add(stays, _protect.minus(rows[str(int(p))]))
+        page.count(f"leaving.open.{int(p)}", opened, order=6)
+    # the groups add up to everyone
+    for by in ("age_band", "gender", "statushouder"):
+        table = subgroups(cohort, by)
+        members = [page.var(table.participants[g]) for g in table.groups]
+        for g, member in zip(table.groups, members, strict=True):
+            page.count(f"groups.{by}.{g}", member, order=7)
+        page.equal(_protect.add(*members), n)
+    # the questionnaires per moment and status; those taken are done + late
+    rates = response_rates(cohort, instrument_id=instrument_id)
+    taken = (
+        outcome_development(cohort, builtin_instrument(instrument_id))
+        if (instrument_id in instrument_ids())
+        else None
+    )
+    for m in MeasurementMoment:
+        status = {s: page.var(rates.counts[m][s]) for s in MeasurementStatus}
+        for s, expr in status.items():
+            page.count(f"response.{m.value}.{s.value}", expr)
+        if taken is None:
+            continue
+        done = rates.counts[m][MeasurementStatus.DONE] + rates.counts[m][MeasurementStatus.LATE]
+        if taken.responses[m] == done:
+            answered = _protect.add(status[MeasurementStatus.DONE], status[MeasurementStatus.LATE])
+        else:
+            answered = page.var(taken.responses[m])
+        page.count(f"outcomes.{m.value}", answered)
+    if report is not None and w is not None:
+        _audit_validation(page, report, w, pub.lang, n)
+    return page.withheld()
+
+
+def _audit_validation(
+    page: _protect.Page, report: ValidationReport, w: dict[str, str], lang: Lang, n: _protect.Expr
+) -> None:
+    """The data check's counts: everyone read is loaded or quarantined, the loaded are the
+    participants of the page, and the problems by code add up to the errors and warnings."""
+    read, loaded = page.var(report.participants), page.var(report.loaded)
+    quarantined = page.var(len(report.quarantined))
+    page.total("validation.participants", read, order=8)
+    page.total("validation.loaded", loaded, order=8)
+    page.count("validation.quarantined", quarantined)
+    if report.participants == report.loaded + len(report.quarantined):
+        page.equal(read, _protect.add(loaded, quarantined))
+    if report.loaded == page.value(n):
+        page.equal(loaded, n)
+    errors, warnings = page.var(len(report.errors)), page.var(len(report.warnings))
+    page.total("validation.errors", errors, order=8)
+    page.total("validation.warnings", warnings, order=8)
+    codes = _codes_table(report, w, lang)
+    cells = [page.var(row[0]) for row in codes.counts]
+    for label, cell in zip(codes.rows, cells, strict=True):
+        page.count(f"codes.{label}.{w['count']}", cell)
+    page.total(f"codes.col.{w['count']}", _protect.add(*cells), order=1)
+    if codes.total == len(report.errors) + len(report.warnings):
+        page.equal(_protect.add(*cells), _protect.add(errors, warnings))
+
+
+def _drawable(table: CountTable, key: str, pub: _Publish) -> CountTable:
+    """``table`` for a chart: a cell the page withholds is not drawn (as a zero is not)."""
+    counts = tuple(
+        tuple(
+            0 if f"{key}.{r}.{c}" in pub.withheld else count
+            for c, count in zip(table.columns, row, strict=True)
+        )
+        for r, row in zip(table.rows, table.counts, strict=True)
+    )
+    return attrs.evolve(table, counts=counts)
 
 
 def _heading(parts: list[str], title: str, note: str | None = None) -> None:
@@ -538,6 +704,26 @@ def _group_label(by: str, group: str, w: dict[str, str]) -> str:
     return w.get(group, group)
 
 
+def _published(outcomes: OutcomeDevelopment, pub: _Publish) -> OutcomeDevelopment:
+    """The outcomes as the table publishes them: means only over enough responses, shares to
+    5 points and withheld as the table withholds them."""
+    if pub.rule is None:
+        return outcomes
+
+    def share(m: MeasurementMoment, item: str) -> float | None:
+        text = pub.estimate(outcomes.share_yes[m][item], outcomes.responses[m])
+        return None if not text.endswith("%") else int(text[:-1]) / 100
+
+    return attrs.evolve(
+        outcomes,
+        means={
+            m: {s: v if pub.enough(outcomes.responses[m]) else None for s, v in means.items()}
+            for m, means in outcomes.means.items()
+        },
+        share_yes={m: {i: share(m, i) for i in outcomes.shares} for m in outcomes.moments},
+    )
+
+
 def _outcomes_section(
     parts: list[str],
     cohort: Cohort,
@@ -552,7 +738,12 @@ def _outcomes_section(
     _heading(parts, w["outcomes"], w["outcomes_note"])
     parts.append(f"<p>{_e(w['instrument'])}: {_e(ins.title.get(lang=lang))}</p>")
     moments = outcomes.moments
-    rows = [[w["responses"], *(pub.count(outcomes.responses[m]) for m in moments)]]
+    rows = [
+        [
+            w["responses"],
+            *(pub.count(outcomes.responses[m], f"outcomes.{m.value}") for m in moments),
+        ]
+    ]
     for s in outcomes.scales:
         rows.append(
             [
@@ -574,7 +765,7 @@ def _outcomes_section(
     if draw:
         count = len(outcomes.scales) + len(outcomes.shares)
         axes = _grid(count, 4, 2.5)
-        plots.outcomes(outcomes, axes, lang=lang)
+        plots.outcomes(_published(outcomes, pub), axes, lang=lang)
         parts.append(_svg(axes[0].figure))
 
     travelled = distance_travelled(cohort, ins)
@@ -632,7 +823,9 @@ def report_html(
     step = progress or (lambda _: None)
     pub = _Publish(suppress, lang)
     n = len(cohort)
-    shown_n = f"{w['about']} {pub.total(n)}" if suppress else _num(n)
+    if suppress is not None and _protect.available():
+        pub.withheld = _audited(cohort, pub, instrument_id=ins.id, report=report, w=w)
+    shown_n = f"{w['about']} {pub.total(n, 'n')}" if suppress else _num(n)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -649,6 +842,8 @@ def report_html(
     )
     if suppress:
         parts.append(f'<p class="note">{_e(w["suppressed"].format(k=suppress))}</p>')
+        if not _protect.available():
+            parts.append(f'<p class="note">{_e(w["unaudited"])}</p>')
     if not draw:
         parts.append(f'<p class="note">{_e(w["no_charts"])}</p>')
     if report is not None:
@@ -659,10 +854,18 @@ def report_html(
     _heading(parts, w["entry"], w["entry_note"])
     phase_names = _phase_labels(w)
     parts.append(
-        pub.table(entries, w["phase"], w["total"], rows=phase_names, columns=[w["participants"]])
+        pub.table(
+            entries,
+            w["phase"],
+            w["total"],
+            key="entries",
+            rows=phase_names,
+            columns=[w["participants"]],
+        )
     )
     if draw:
-        ax = plots.counts(entries, _axes(6, 2.6), lang=lang, shown=pub.drawn)
+        drawn = _drawable(entries, "entries", pub)
+        ax = plots.counts(drawn, _axes(6, 2.6), lang=lang, shown=pub.drawn)
         ax.set_ylabel(w["participants"])
         parts.append(_svg(ax.figure))
 
@@ -670,10 +873,16 @@ def report_html(
     flows = transition_matrix(cohort)
     _heading(parts, w["flows"], w["flows_note"])
     rows_f, columns_f = _flows_labels(flows, w)
-    parts.append(pub.table(flows, w["from"], w["total"], rows=rows_f, columns=columns_f))
+    parts.append(
+        pub.table(flows, w["from"], w["total"], key="flows", rows=rows_f, columns=columns_f)
+    )
     if draw:
         ax = plots.flows(
-            flows, _axes(8, 4.4), lang=lang, shown=pub.drawn, suppressed_below=suppress
+            _drawable(flows, "flows", pub),
+            _axes(8, 4.4),
+            lang=lang,
+            shown=pub.drawn,
+            suppressed_below=suppress,
         )
         parts.append(_svg(ax.figure))
 
@@ -684,7 +893,7 @@ def report_html(
     rows = [
         [
             f"{w['phase']} {int(p)}",
-            pub.total(c.n),
+            pub.total(c.n, f"time.stays.{int(p)}"),
             pub.num(c.median) if pub.enough(c.n) else "–",
             pub.num(overall.phase_means[p]) if pub.enough(c.n) else "–",
         ]
@@ -695,7 +904,7 @@ def report_html(
     parts.append(f'<p class="note">{_e(w["all_phases_note"])}</p>')
     if draw:
         axes = _grid(len(curves), len(curves), 2.4, width=2.0)
-        plots.time_in_phase_panels(curves, axes, lang=lang)
+        plots.time_in_phase_panels(curves, axes, lang=lang, coarse=suppress is not None)
         parts.append(_svg(axes[0].figure))
 
     step("leaving")
@@ -705,16 +914,25 @@ def report_html(
     rows = [
         [
             f"{w['phase']} {int(p)}",
-            pub.total(r.n),
+            pub.total(r.n, f"leaving.stays.{int(p)}"),
             *(pub.estimate(r.final(c), r.n) if pub.enough(r.n) else "–" for c in r.causes),
-            pub.count(ended[p]["open"]),
+            pub.count(ended[p]["open"], f"leaving.open.{int(p)}"),
         ]
         for p, r in risks.items()
     ]
     header = [w["phase"], w["stays"], w["advance"], w["setback"], w["exit"], w["staying"]]
     parts.append(_table(header, rows))
     if draw:
-        parts.append(_svg(plots.leaving(risks, _axes(6, 3), lang=lang).figure))
+        if suppress is None:
+            ax = plots.leaving(risks, _axes(6, 3), lang=lang)
+        else:  # the shares the table shows: to 5 points, none where withheld
+
+            def share(p: Phase, cause: str) -> float | None:
+                text = pub.estimate(risks[p].final(cause), risks[p].n)
+                return None if not text.endswith("%") else int(text[:-1]) / 100
+
+            ax = plots.leaving(risks, _axes(6, 3), lang=lang, shown=share)
+        parts.append(_svg(ax.figure))
 
     step("groups")
     _heading(parts, w["subgroups"], w["groups_note"])
@@ -727,7 +945,7 @@ def report_html(
             rows.append(
                 [
                     _group_label(by, g, w),
-                    pub.count(count),
+                    pub.count(count, f"groups.{by}.{g}"),
                     *(pub.num(table.median_months[g][p]) if big else "–" for p in Phase),
                     pub.estimate(table.work_or_education[g], count - table.active[g]),
                 ]
@@ -744,13 +962,19 @@ def report_html(
     statuses = tuple(MeasurementStatus)
     moment_names = {m: m.label(lang=lang) for m in MeasurementMoment}
     rows = [
-        [moment_names[m], *(pub.count(rates.counts[m][s]) for s in statuses), _rate(rates, pub, m)]
+        [
+            moment_names[m],
+            *(pub.count(rates.counts[m][s], f"response.{m.value}.{s.value}") for s in statuses),
+            _rate(rates, pub, m),
+        ]
         for m in MeasurementMoment
     ]
     rows.append([w["total"], *("" for _ in statuses), _rate(rates, pub, None)])
     parts.append(_table([w["moment"], *(s.label(lang=lang) for s in statuses), w["rate"]], rows))
     if draw:
-        parts.append(_svg(plots.response(rates, _axes(6, 2.8), lang=lang).figure))
+        published = None if suppress is None else (lambda m: _rate_value(rates, pub, m))
+        ax = plots.response(rates, _axes(6, 2.8), lang=lang, shown=published)
+        parts.append(_svg(ax.figure))
 
     made = w["made_by"].format(v=_version(), d=datetime.date.today().isoformat())
     parts.append(f"<footer>{_e(made)}</footer></body></html>")
