@@ -152,3 +152,50 @@ def test_unsupported_types_are_refused() -> None:
     with pytest.raises(FieldTypeError) as type_info:
         from_json(Trajectory, 42)  # type: ignore[arg-type]
     assert (type_info.value.code, type_info.value.field) == ("wrong_type", "text")
+
+
+# JSON's meaning, as the schemas say it (issue: schemas and library agree)
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        (lambda d: d["events"][0].update(phase=1.0), True),  # 1.0 is JSON's integer 1
+        (lambda d: d.update(schema_version=2.0), True),
+        (lambda d: d["events"][0].update(phase=1.5), False),
+        (lambda d: d.update(participant_id="   "), False),  # blank
+        (lambda d: d["events"][0].update(date="0000-01-01"), False),  # no year 0
+    ],
+)
+def test_a_trajectory_document_is_read_with_json_semantics(change: Any, accepted: bool) -> None:
+    import jsonschema
+
+    from piezomethod.phases import Trajectory
+    from piezomethod.serialization import wire_schemas
+
+    doc = {
+        "schema_version": 2,
+        "participant_id": "p-1",
+        "events": [{"type": "enrolment", "date": "2024-01-08", "phase": 1}],
+    }
+    change(doc)
+    validator = jsonschema.Draft202012Validator(
+        wire_schemas()["trajectory"], format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    assert validator.is_valid(doc) is accepted
+    if accepted:
+        first = from_dict(Trajectory, doc).events[0]
+        assert isinstance(first, Enrolment)
+        assert first.phase == 1
+    else:
+        with pytest.raises(SerializationError) as info:
+            from_dict(Trajectory, doc)
+        assert info.value.code == "invalid_data"
+
+
+def test_a_duplicate_in_a_set_is_refused_not_dropped() -> None:
+    from piezomethod.phases import TransitionPolicy
+
+    doc = to_dict(TransitionPolicy.strict())
+    doc["entry_phases"] = [1, 1]
+    with pytest.raises(SerializationError) as info:
+        from_dict(TransitionPolicy, doc)
+    assert [p.path for p in info.value.problems] == ["$.entry_phases"]

@@ -263,7 +263,29 @@ def _with_field(converter: Callable[[Any, str], Any]) -> attrs.Converter[Any, An
     def convert(value: Any, field: attrs.Attribute[Any]) -> Any:
         return converter(value, field.alias or field.name)
 
-    return attrs.Converter(convert, takes_field=True)
+    wrapped: attrs.Converter[Any, Any] = attrs.Converter(convert, takes_field=True)
+    if id(converter) in SCHEMA_RULES:
+        SCHEMA_RULES[id(wrapped)] = SCHEMA_RULES[id(converter)]
+    return wrapped
+
+
+def schema_rules(field: attrs.Attribute[Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The JSON Schema rules of ``field``: its ``json_schema`` metadata (a tuple of (JSON type
+    or ``"any"``, keywords)), and those of its validators and converter (see
+    :func:`schema_rule`)."""
+    found: list[tuple[str, dict[str, Any]]] = list(field.metadata.get("json_schema", ()))
+    pending: list[Any] = [field.validator, field.converter]
+    while pending:
+        item = pending.pop()
+        if item is None:
+            continue
+        if id(item) in SCHEMA_RULES:
+            found.append(SCHEMA_RULES[id(item)])
+        if isinstance(item, _FieldType):
+            pending.append(item.then)
+        pending.extend(getattr(item, "_validators", ()))
+        pending.append(getattr(item, "validator", None))
+    return found
 
 
 def fields(_cls: type, found: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
@@ -331,6 +353,26 @@ def checked(function: F) -> F:
 # --------------------------------------------------------------------------------------------
 
 
+NON_BLANK = (
+    "[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029"
+    "\\u202f\\u205f\\u3000]"
+)
+"""A JSON Schema ``pattern`` (ECMA 262 and Python alike) for a non-blank string: one character
+that Python's ``str.strip()`` would not remove."""
+
+SCHEMA_RULES: dict[int, tuple[str, dict[str, Any]]] = {}
+"""What a validator or converter requires, in JSON Schema words, by the id of the function:
+(the JSON type it applies to, the keywords). The schema generator reads it
+(:func:`piezomethod.serialization.wire_schemas`)."""
+
+
+def schema_rule(function: Any, json_type: str, **keywords: Any) -> Any:
+    """Record that ``function`` (a validator or converter) requires ``keywords`` of values of
+    ``json_type`` (``"string"``, ``"integer"``, ``"array-of-string"``); returns it."""
+    SCHEMA_RULES[id(function)] = (json_type, keywords)
+    return function
+
+
 def require_date(value: object, field: str) -> None:
     """A calendar date: a ``datetime.date`` that is not a ``datetime``."""
     if not _is_date(value):
@@ -365,6 +407,10 @@ def check_optional_text(_instance: object, attribute: attrs.Attribute[Any], valu
         )
 
 
+schema_rule(check_text, "string", pattern=NON_BLANK)
+schema_rule(check_optional_text, "string", pattern=NON_BLANK)
+
+
 def as_tuple(values: Iterable[Any], field: str = "value") -> tuple[Any, ...]:
     """A sequence as a tuple; a string, bytes or a mapping is refused.
 
@@ -390,6 +436,9 @@ def texts(values: Iterable[str], field: str = "value") -> tuple[str, ...]:
             f"every text in {field} must be a non-blank string", code=Code.BLANK_TEXT, field=field
         )
     return found
+
+
+schema_rule(texts, "array-of-string", pattern=NON_BLANK)
 
 
 def frozen_mapping(values: Mapping[Any, Any], field: str = "value") -> Mapping[Any, Any]:
@@ -449,4 +498,5 @@ def at_least(minimum: int, code: Code) -> Callable[[object, Any, int], None]:
             name = attribute.alias or attribute.name
             raise FieldError(f"{name} must be a whole number >= {minimum}", code=code, field=name)
 
+    schema_rule(check, "integer", minimum=minimum)
     return check

@@ -45,7 +45,15 @@ from collections.abc import Iterable
 
 import attrs
 
-from piezomethod._checks import as_tuple, check_text, checked, fields, require_text, to_enum
+from piezomethod._checks import (
+    NON_BLANK,
+    as_tuple,
+    check_text,
+    checked,
+    fields,
+    require_text,
+    to_enum,
+)
 from piezomethod._compat import renamed_keywords
 from piezomethod._i18n import Lang
 from piezomethod.errors import Code, ConsentError, FieldError, FieldTypeError
@@ -115,7 +123,12 @@ class Consent:
 
     participant_id: str = attrs.field(validator=check_text)
     recipient: str = attrs.field(validator=check_text)
-    purposes: frozenset[str] = attrs.field(converter=_purposes)
+    purposes: frozenset[str] = attrs.field(
+        converter=_purposes,
+        metadata={
+            "json_schema": (("array", {"minItems": 1}), ("array-of-string", {"pattern": NON_BLANK}))
+        },
+    )
     categories: frozenset[DataCategory] = attrs.field(converter=_categories)
     given_on: datetime.date
     expires_on: datetime.date | None = None

@@ -1,7 +1,7 @@
 """The built-in questionnaire instruments, and loading your own from a JSON file.
 
 Instruments are data: versioned JSON files in the format described by the published JSON
-Schema (:func:`instrument_schema`, also at ``piezomethod/data/instrument.schema.json``). The
+Schema (:func:`instrument_schema`, generated from the types like every wire schema). The
 library ships these, each citing its source:
 
 ======================================  ===================================================
@@ -26,7 +26,6 @@ with :func:`load_instrument`; a malformed file is refused with every problem lis
 from __future__ import annotations
 
 import functools
-import json
 import os
 import warnings
 from collections.abc import Mapping
@@ -101,6 +100,9 @@ def instruments() -> tuple[str, ...]:
 
 
 def instrument_schema() -> dict[str, Any]:
-    """The published JSON Schema (draft 2020-12) for instrument files."""
-    schema: dict[str, Any] = json.loads((_DATA / "instrument.schema.json").read_text("utf-8"))
-    return schema
+    """The published JSON Schema (draft 2020-12) for instrument files: the one generated from
+    the types, as for every other wire type
+    (:func:`piezomethod.serialization.wire_schemas`)."""
+    from piezomethod.serialization import wire_schemas  # noqa: PLC0415 - it imports this module
+
+    return wire_schemas()["instrument"]

@@ -39,7 +39,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
 import attrs
 
@@ -163,12 +163,16 @@ class Option:
     value: Number | None = None
 
 
+_AT_LEAST_ONE: Final = {"json_schema": (("array", {"minItems": 1}),)}
+"""Field metadata: the JSON Schema of a list that may not be empty."""
+
+
 @attrs.frozen(kw_only=True, field_transformer=fields)
 class ResponseScale:
     """A set of answer options shared by items (``frequentie6``, ``ja_nee``, ``cefr``, ...)."""
 
     id: str
-    options: tuple[Option, ...] = attrs.field(converter=as_tuple)
+    options: tuple[Option, ...] = attrs.field(converter=as_tuple, metadata=_AT_LEAST_ONE)
     ordered: bool = True
 
     def option(self, code: AnswerCode) -> Option | None:
@@ -208,7 +212,9 @@ class ScaleItem:
 class Transform:
     """A linear transform ``value * multiply + add`` (e.g. ``multiply=4`` for MHI-5 to 0-100)."""
 
-    multiply: Number = 1
+    multiply: Number = attrs.field(
+        default=1, metadata={"json_schema": (("any", {"not": {"const": 0}}),)}
+    )
     add: Number = 0
 
     def apply(self, value: Fraction) -> Fraction:
@@ -269,10 +275,14 @@ class Scale:
 
     id: str
     label: Text
-    items: tuple[ScaleItem, ...] = attrs.field(converter=as_tuple)
+    items: tuple[ScaleItem, ...] = attrs.field(converter=as_tuple, metadata=_AT_LEAST_ONE)
     aggregation: Aggregation = attrs.field(default=Aggregation.SUM, converter=_aggregation)
-    min_answered: int | None = None
-    prorate_min: int | None = None
+    min_answered: int | None = attrs.field(
+        default=None, metadata={"json_schema": (("integer", {"minimum": 1}),)}
+    )
+    prorate_min: int | None = attrs.field(
+        default=None, metadata={"json_schema": (("integer", {"minimum": 1}),)}
+    )
     transform: Transform = Transform()
     higher_is_better: bool = True
     interpretations: tuple[Interpretation, ...] = attrs.field(default=(), converter=as_tuple)
@@ -299,7 +309,7 @@ class Criterion:
     """Holds when the answer to ``item`` is one of ``codes``."""
 
     item: str
-    codes: tuple[AnswerCode, ...] = attrs.field(converter=as_tuple)
+    codes: tuple[AnswerCode, ...] = attrs.field(converter=as_tuple, metadata=_AT_LEAST_ONE)
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
@@ -322,7 +332,7 @@ class Indicator:
     id: str
     label: Text
     rule: Literal["highest_rung"] = "highest_rung"
-    rungs: tuple[Rung, ...] = attrs.field(default=(), converter=as_tuple)
+    rungs: tuple[Rung, ...] = attrs.field(default=(), converter=as_tuple, metadata=_AT_LEAST_ONE)
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
@@ -340,7 +350,7 @@ class Instrument:
     source: str
     licence: str
     reconstructed: bool
-    items: tuple[Item, ...] = attrs.field(converter=as_tuple)
+    items: tuple[Item, ...] = attrs.field(converter=as_tuple, metadata=_AT_LEAST_ONE)
     response_scales: tuple[ResponseScale, ...] = attrs.field(converter=as_tuple)
     scales: tuple[Scale, ...] = attrs.field(default=(), converter=as_tuple)
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=as_tuple)

@@ -198,7 +198,11 @@ class Talent:
     """
 
     name: str = attrs.field(validator=check_text)
-    rank: int | None = attrs.field(default=None, validator=_check_rank)
+    rank: int | None = attrs.field(
+        default=None,
+        validator=_check_rank,
+        metadata={"json_schema": (("integer", {"minimum": 1, "maximum": 3}),)},
+    )
     skill_id: str | None = attrs.field(default=None, validator=check_optional_text)
 
 

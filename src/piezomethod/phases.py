@@ -56,6 +56,7 @@ from piezomethod._checks import (
     fields,
     require_date,
     require_text,
+    schema_rule,
     to_enum,
 )
 from piezomethod._compat import deprecated_names
@@ -533,6 +534,13 @@ def _move_set(
             )
         moves.add((a, b))
     return frozenset(moves)
+
+
+schema_rule(
+    _move_set,
+    "array",
+    items={"enum": [[int(a), int(b)] for a in Phase for b in Phase if a != b]},
+)
 
 
 def _kind_set(values: Iterable[MoveKind | str], field: str = "kinds") -> frozenset[MoveKind]:

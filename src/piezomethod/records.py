@@ -31,6 +31,7 @@ from piezomethod._checks import (
     checked,
     fields,
     frozen_mapping,
+    schema_rule,
     to_enum,
 )
 from piezomethod.consent import Consent, pseudonym
@@ -81,6 +82,9 @@ def _check_birth_year(
             code=Code.INVALID_YEAR,
             field="birth_year",
         )
+
+
+schema_rule(_check_birth_year, "integer", minimum=1900, maximum=2100)
 
 
 def _gender(value: Gender | str, field: str = "gender") -> Gender:

@@ -61,7 +61,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from piezomethod._checks import checked
+from piezomethod._checks import checked, schema_rules
 from piezomethod.consent import Consent, DataCategory, Disclosure, Portfolio
 from piezomethod.errors import (
     Code,
@@ -201,10 +201,23 @@ def _structure_str(value: object, _: object) -> str:
     return value
 
 
+def _whole(value: object) -> int | None:
+    """``value`` as a JSON integer: an int, or a float with no fraction (JSON Schema's
+    ``integer`` takes ``2.0``, and so does the wire format); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
 def _structure_int(value: object, _: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    found = _whole(value)
+    if found is None:
         raise _InvalidValueError("expected an integer")
-    return value
+    return found
 
 
 def _structure_float(value: object, _: object) -> float:
@@ -230,9 +243,10 @@ def _structure_bool(value: object, _: object) -> bool:
 
 
 def _structure_phase(value: object, _: object) -> Phase:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
+    found = _whole(value)
+    if found is None or not 0 <= found <= 4:
         raise _InvalidValueError("expected a phase number 0-4")
-    return Phase(value)
+    return Phase(found)
 
 
 def _is_union_of(*members: type) -> Callable[[Any], bool]:
@@ -245,9 +259,12 @@ def _is_union_of(*members: type) -> Callable[[Any], bool]:
 
 
 def _structure_code(value: object, _: object) -> int | str:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    if isinstance(value, str):
+        return value
+    found = _whole(value)
+    if found is None:
         raise _InvalidValueError("expected an answer code (an integer or a string)")
-    return value
+    return found
 
 
 def _structure_number(value: object, _: object) -> int | float:
@@ -359,6 +376,7 @@ def _collection_hook(tp: Any, converter: cattrs.Converter) -> Callable[[object, 
     item_type = args[0]
     item_hook = converter.get_structure_hook(item_type)
     build: Callable[[list[Any]], Any] = origin
+    unique = origin is frozenset
 
     def structure(value: object, _: object) -> Any:
         if not isinstance(value, list | tuple):
@@ -373,6 +391,9 @@ def _collection_hook(tp: Any, converter: cattrs.Converter) -> Callable[[object, 
                 errors.append(exc)
         if errors:
             raise IterableValidationError("invalid items", errors, tp)
+        if unique and len(set(items)) != len(items):
+            # the schema says uniqueItems: a duplicate is refused, never quietly dropped
+            raise _InvalidValueError("the items must be unique")
         return build(items)
 
     return structure
@@ -605,8 +626,8 @@ def _upgrade(data: dict[str, Any], error_cls: type[SerializationError]) -> dict[
     if "schema_version" not in data:
         problem = Problem(path="$.schema_version", message="required field missing")
         raise _refuse([problem], error_cls=error_cls)
-    version = data["schema_version"]
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+    version = _whole(data["schema_version"])
+    if version is None or version < 1:
         problem = Problem(path="$.schema_version", message="expected a positive integer")
         raise _refuse([problem], error_cls=error_cls)
     if version > SCHEMA_VERSION:
@@ -686,7 +707,12 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
 # JSON Schemas of the wire format
 # --------------------------------------------------------------------------------------------
 
-_DATE_SCHEMA: Final = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+# a calendar date Python has: the year 0000 is a valid RFC 3339 full-date, but no date here
+_DATE_SCHEMA: Final = {
+    "type": "string",
+    "format": "date",
+    "pattern": r"^(?!0000)\d{4}-\d{2}-\d{2}$",
+}
 _SCALARS: Final[Mapping[Any, dict[str, Any]]] = {
     str: {"type": "string"},
     int: {"type": "integer"},
@@ -696,6 +722,21 @@ _SCALARS: Final[Mapping[Any, dict[str, Any]]] = {
     Phase: {"type": "integer", "minimum": 0, "maximum": 4},
     type(None): {"type": "null"},
 }
+
+
+def _with_rule(schema: dict[str, Any], json_type: str, keywords: Mapping[str, Any]) -> Any:
+    """``schema`` with ``keywords`` added where it describes ``json_type`` (in each branch of
+    an ``anyOf``; ``array-of-string``: to the items of an array of strings; ``any``: to the
+    whole)."""
+    if json_type == "any":
+        return {**schema, **keywords}
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_with_rule(s, json_type, keywords) for s in schema["anyOf"]]}
+    if json_type == "array-of-string" and schema.get("type") == "array":
+        return {**schema, "items": _with_rule(schema["items"], "string", keywords)}
+    if schema.get("type") == json_type:
+        return {**schema, **keywords}
+    return schema
 
 
 class _SchemaBuilder:
@@ -724,7 +765,14 @@ class _SchemaBuilder:
         if origin in (tuple, list, frozenset):
             if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
                 items = [self.of(a) for a in args]
-                return {"type": "array", "prefixItems": items, "items": False}
+                size = len(items)  # ajv's strict mode wants a tuple's length said outright
+                return {
+                    "type": "array",
+                    "prefixItems": items,
+                    "items": False,
+                    "minItems": size,
+                    "maxItems": size,
+                }
             schema: dict[str, Any] = {"type": "array", "items": self.of(args[0])}
             if origin is frozenset:
                 schema["uniqueItems"] = True
@@ -742,6 +790,8 @@ class _SchemaBuilder:
                 continue
             name = field.alias or field.name
             properties[name] = self.of(hints[field.name])
+            for json_type, keywords in schema_rules(field):
+                properties[name] = _with_rule(properties[name], json_type, keywords)
             if field.default is attrs.NOTHING:
                 required.append(name)
         schema: dict[str, Any] = {
@@ -763,6 +813,52 @@ class _SchemaBuilder:
         return schema
 
 
+_HISTORY_RULE = (
+    "the events follow the phase model (validate_events): dates never go backwards, no "
+    "enrolment while enrolled, no phase change or exit while not enrolled, a phase change "
+    "changes the phase"
+)
+_SCHEMA_ONLY: Final[Mapping[str, tuple[str, ...]]] = {
+    "Trajectory": (_HISTORY_RULE,),
+    "ParticipantRecord": (
+        _HISTORY_RULE,
+        "every part (trajectory, measurements, passport, consents, guidance) is about the "
+        "record's participant",
+        "the passport's and the guidance's own rules, as for those types (a referral contact, "
+        "and only one, records its referral; a referral's outcome and its date come together)",
+    ),
+    "Instrument": (
+        "every reference resolves: an item's response scale, a scale's and an indicator's "
+        "items, the codes a recode or a criterion names",
+        "the answer codes within a response scale, and the ids of items, scales and "
+        "response scales, are unique",
+        "a scale's interpretation bands are not empty and cover its range without gap or overlap",
+        "min_answered is at most the number of the scale's items, and prorate_min at most "
+        "min_answered",
+        "a scale's items have values: from their options, or a recode",
+        "an indicator has rungs",
+    ),
+    "DevelopmentPassport": (
+        "an achieved goal has achieved_on, on or after set_on; a placement ends on or after "
+        "it starts; ids are unique",
+    ),
+    "Consent": ("a withdrawal or expiry is on or after the day consent was given",),
+}
+"""Rules :func:`from_dict` checks that no JSON Schema can express, by type: each schema's
+``description`` lists them, and so does the docs page on integrating."""
+
+
+def _described(name: str, schema: dict[str, Any]) -> None:
+    """Add to ``schema``'s description the rules of type ``name`` no schema can say."""
+    rules = _SCHEMA_ONLY.get(name)
+    if rules and "Also checked" not in schema.get("description", ""):
+        also = "; ".join(rules)
+        text = schema.get("description", "")
+        schema["description"] = (
+            f"{text} Also checked by the library (no schema can say it): {also}."
+        )
+
+
 def wire_schemas() -> dict[str, dict[str, Any]]:
     """A JSON Schema (draft 2020-12) for each top-level type of the wire format, by name
     (``participant-record``, ``trajectory``, ...). They describe what :func:`to_dict` writes
@@ -778,7 +874,14 @@ def wire_schemas() -> dict[str, dict[str, Any]]:
     for cls in _TOP_LEVEL:
         builder = _SchemaBuilder()
         body = builder.event(cls, _TAG_OF[cls]) if cls in _TAG_OF else builder.object(cls)
-        body["properties"] = {"schema_version": {"const": SCHEMA_VERSION}, **body["properties"]}
+        _described(cls.__name__, body)
+        for name_of_def, definition in builder.defs.items():
+            _described(name_of_def, definition)
+        readable = {
+            "enum": list(range(1, SCHEMA_VERSION + 1)),
+            "description": f"{SCHEMA_VERSION} is written; older versions are read (migrated).",
+        }
+        body["properties"] = {"schema_version": readable, **body["properties"]}
         body["required"] = ["schema_version", *body.get("required", [])]
         name = re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower()
         schema = {
