@@ -305,6 +305,28 @@ def test_measurement_problems() -> None:
     }
 
 
+def test_an_answer_to_an_item_that_was_not_asked_is_a_warning_and_kept() -> None:
+    tables = {
+        "participants": [_participant("p")],
+        "events": [_event("p", "2020-01-06", "enrolment", "1")],
+        "measurements": [
+            _answer("p", "opleiding_niveau", "mbo2"),  # row 1: asked only after "ja" ...
+            _answer("p", "opleiding_volgt", "nee"),  # ... and the answer is "nee"
+            _answer("p", "opleiding_niveau", "mbo3", day="2020-03-01"),  # "volgt" unanswered
+            _answer("p", "opleiding_volgt", "ja", moment="follow_up", day="2021-01-01"),
+            _answer("p", "opleiding_niveau", "mbo4", moment="follow_up", day="2021-01-01"),
+        ],
+    }
+    report = validate(tables)
+    assert _rows(report.problems) == {("answer_not_asked", "measurements", 1, "p", "item")}
+    assert [p.severity for p in report.problems] == [Severity.WARNING]
+    assert "opleiding_volgt" in report.problems[0].message
+    assert "mbo2" not in report.problems[0].message  # no answer is echoed
+    (participant,) = load(tables).records
+    answers = [m.response.answers.get("opleiding_niveau") for m in participant.measurements]
+    assert answers == ["mbo2", "mbo3", "mbo4"]  # nothing lost
+
+
 def test_goal_and_placement_problems() -> None:
     goal = {"participant_id": "p", "goal_id": "g1", "skill_id": "koken", "phase": "1"}
     placement = {

@@ -14,6 +14,8 @@ from piezomethod.instruments import instrument
 from piezomethod.outcomes import (
     AnswerCode,
     Band,
+    Criterion,
+    Indicator,
     Instrument,
     Interpretation,
     Item,
@@ -25,6 +27,7 @@ from piezomethod.outcomes import (
     OutcomeDomain,
     Response,
     ResponseScale,
+    Rung,
     Scale,
     ScaleItem,
     ScoreStatus,
@@ -306,6 +309,8 @@ def test_change_between_two_sheets() -> None:
 
 YES_NO = ResponseScale(id="yn", options=(Option(code=1, label=Text(nl="ja", en="yes"), value=1), Option(code=0, label=Text(nl="nee", en="no"), value=0)))  # fmt: skip
 T = Text(nl="t", en="t")
+ITEM_A = Item(id="a", text=T, domain=OutcomeDomain.HEALTH, response_scale="yn")
+ITEM_B = Item(id="b", text=T, domain=OutcomeDomain.HEALTH, response_scale="yn")
 
 
 def _instrument(**changes: Any) -> Instrument:
@@ -316,10 +321,7 @@ def _instrument(**changes: Any) -> Instrument:
         "source": "a test",
         "licence": "none",
         "reconstructed": False,
-        "items": (
-            Item(id="a", text=T, domain=OutcomeDomain.HEALTH, response_scale="yn"),
-            Item(id="b", text=T, domain=OutcomeDomain.HEALTH, response_scale="yn"),
-        ),
+        "items": (ITEM_A, ITEM_B),
         "response_scales": (YES_NO,),
         "scales": (Scale(id="s", label=T, items=(ScaleItem(item="a"), ScaleItem(item="b"))),),
     }
@@ -345,6 +347,8 @@ def scale_with(*bands: Band, **kw: Any) -> Scale:
         ({"items": ()}, "$.items", "an instrument needs at least one item"),
         ({"items": (Item(id="a", text=T, domain=OutcomeDomain.HEALTH, response_scale="nope"),)}, "$.items[0].response_scale", "no response scale 'nope'"),
         ({"response_scales": (YES_NO, YES_NO)}, "$.response_scales", "id 'yn' is used twice"),
+        ({"response_scales": (ResponseScale(id="yn", options=(Option(code=1, label=T, value=1), Option(code="1", label=T, value=0))),)}, "$.response_scales[0].options", "two answer codes read the same as text (1 and '1', 'a1' and 'A1')"),
+        ({"response_scales": (ResponseScale(id="yn", options=(Option(code="a1", label=T, value=1), Option(code="A1", label=T, value=0))),)}, "$.response_scales[0].options", "two answer codes read the same as text (1 and '1', 'a1' and 'A1')"),
         ({"scales": (Scale(id="s", label=T, items=(ScaleItem(item="zz"),)),)}, "$.scales[0].items[0].item", "no usable item 'zz'"),
         ({"scales": (Scale(id="s", label=T, items=(ScaleItem(item="a"),), min_answered=2),)}, "$.scales[0].min_answered", "must be between 1 and the number of items"),
         ({"scales": (Scale(id="s", label=T, items=(ScaleItem(item="a", recode={"7": 1}),)),)}, "$.scales[0].items[0].recode", "codes not in the response scale: ['7']"),
@@ -354,12 +358,63 @@ def scale_with(*bands: Band, **kw: Any) -> Scale:
         ({"scales": (scale_with(band("lo", 0, 1), band("hi", 1, 2, lo_in=False, hi_in=True)),)}, "$.scales[0].interpretations[0].bands", "the bands leave a gap between 'lo' and 'hi'"),
         ({"scales": (scale_with(band("lo", 0.5, 1), band("hi", 1, 2, hi_in=True)),)}, "$.scales[0].interpretations[0].bands", "the bands leave the lowest values uncovered"),
         ({"scales": (scale_with(band("x", 1, 1), band("all", None, None)),)}, "$.scales[0].interpretations[0].bands[0]", "the band is empty"),
+        ({"items": (Item(id="a", text=T, domain="health", response_scale="yn", asked_if=Criterion(item="b", codes=(1,))), ITEM_B)}, "$.items[0].asked_if.item", "'b' is not an earlier item of this instrument"),
+        ({"items": (Item(id="a", text=T, domain="health", response_scale="yn", asked_if=Criterion(item="a", codes=(1,))), ITEM_B)}, "$.items[0].asked_if.item", "'a' is not an earlier item of this instrument"),
+        ({"items": (ITEM_A, Item(id="b", text=T, domain="health", response_scale="yn", asked_if=Criterion(item="zz", codes=(1,))))}, "$.items[1].asked_if.item", "'zz' is not an earlier item of this instrument"),
+        ({"items": (ITEM_A, Item(id="b", text=T, domain="health", response_scale="yn", asked_if=Criterion(item="a", codes=("1",))))}, "$.items[1].asked_if.codes", "code not in response scale 'yn'"),
+        ({"items": (ITEM_A, Item(id="b", text=T, domain="health", response_scale="yn", asked_if=Criterion(item="a", codes=(1,))))}, "$.scales[0].items[1].item", "a conditional item cannot count in a scale (asked_if)"),
     ],
 )  # fmt: skip
 def test_instrument_rules(changes: dict[str, Any], path: str, message: str) -> None:
     with pytest.raises(InstrumentError) as info:
         _instrument(**changes)
     assert (path, message) in [(p.path, p.message) for p in info.value.problems]
+
+
+def _chain() -> Instrument:
+    """a -> b (asked if a = 1) -> c (asked if b = 0): a condition on a conditional item."""
+    b = Item(id="b", text=T, domain="health", response_scale="yn", asked_if=Criterion(item="a", codes=(1,)))  # fmt: skip
+    c = Item(id="c", text=T, domain="health", response_scale="yn", asked_if=Criterion(item="b", codes=(0,)))  # fmt: skip
+    rung = Rung(value=2, label=T, criteria=(Criterion(item="c", codes=(1,)),))
+    ladder = Indicator(id="l", label=T, rungs=(rung, Rung(value=1, label=T)))
+    return _instrument(items=(ITEM_A, b, c), scales=(), indicators=(ladder,))
+
+
+@pytest.mark.parametrize(
+    ("answers", "asked_b", "asked_c", "rung"),
+    [
+        ({"a": 1, "b": 0, "c": 1}, True, True, 2),
+        ({"a": 1, "b": 0, "c": 0}, True, True, 1),
+        ({"a": 1, "b": 1, "c": 1}, True, False, 1),  # c answered but not asked: ignored
+        ({"a": 0, "b": 0, "c": 1}, False, False, 1),  # b not asked, so neither is c
+        ({"a": 1}, True, None, None),  # b unanswered: whether c applies is unknown
+        ({}, None, None, None),
+    ],
+)
+def test_conditional_items_chain_and_an_unasked_item_does_not_count(
+    answers: dict[str, AnswerCode], asked_b: bool | None, asked_c: bool | None, rung: int | None
+) -> None:
+    ins = _chain()
+    assert (ins.asked("a", answers), ins.asked("b", answers), ins.asked("c", answers)) == (
+        True,
+        asked_b,
+        asked_c,
+    )
+    result = score(ins, respond(ins, answers)).indicator("l")
+    assert result.value == rung
+    assert result.status == ("scored" if rung else "undetermined")
+
+
+def test_the_methods_questionnaire_asks_the_education_level_only_when_following_one() -> None:
+    e = instrument("piezo-effectmeting")
+    assert e.item("opleiding_niveau").asked_if == Criterion(item="opleiding_volgt", codes=("ja",))
+    ladder = instrument("participatieladder")
+    assert ladder.item("pl_ondersteuning").asked_if == Criterion(
+        item="pl_betaald_werk", codes=("ja",)
+    )
+    # support in paid work without paid work: not asked, so not rung 5 but what else holds
+    answers = {"pl_betaald_werk": "nee", "pl_ondersteuning": "ja", "pl_onbetaald_werk": "ja"}
+    assert score(ladder, respond(ladder, answers)).indicator("trede").value == 4
 
 
 def test_open_ended_bands_cover_a_scale() -> None:

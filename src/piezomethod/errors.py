@@ -370,6 +370,12 @@ class Code(enum.StrEnum):
         "een tweede antwoord op dezelfde vraag in dezelfde afname",
         "a second answer to the same item in the same response",
     )
+    ANSWER_NOT_ASKED = (
+        "answer_not_asked",
+        _OUT,
+        "een antwoord op een vraag die volgens een eerder antwoord niet gesteld wordt",
+        "an answer to an item that an earlier answer says is not asked",
+    )
     # -- passport ----------------------------------------------------------------------------
     INVALID_CATALOGUE = (
         "invalid_catalogue",

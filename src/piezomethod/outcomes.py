@@ -184,13 +184,29 @@ class ResponseScale:
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
+class Criterion:
+    """Holds when the answer to ``item`` is one of ``codes``."""
+
+    item: str
+    codes: tuple[AnswerCode, ...] = attrs.field(converter=as_tuple, metadata=_AT_LEAST_ONE)
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class Item:
-    """One question: its id, text, outcome domain and response scale."""
+    """One question: its id, text, outcome domain and response scale.
+
+    ``asked_if`` makes the question conditional: it is asked only when an earlier item has one
+    of the given answers ("If so, at what level?" only after "yes" to "Are you following an
+    education?"). An item that was not asked is not a missing answer; an answer to it anyway is
+    kept, ignored by scoring, and reported as a warning by dataset validation. A conditional
+    item cannot count in a scale (its score would be missing for everyone not asked).
+    """
 
     id: str
     text: Text
     domain: OutcomeDomain = attrs.field(converter=_domain)
     response_scale: str
+    asked_if: Criterion | None = None
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
@@ -305,14 +321,6 @@ class Scale:
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
-class Criterion:
-    """Holds when the answer to ``item`` is one of ``codes``."""
-
-    item: str
-    codes: tuple[AnswerCode, ...] = attrs.field(converter=as_tuple, metadata=_AT_LEAST_ONE)
-
-
-@attrs.frozen(kw_only=True, field_transformer=fields)
 class Rung:
     """One rung of a ladder: its ``value`` holds when every criterion holds (none: always)."""
 
@@ -367,6 +375,31 @@ class Instrument:
         tables = {s.id: tuple(_item_values(self, si) for si in s.items) for s in self.scales}
         object.__setattr__(self, "_values", MappingProxyType(tables))
 
+    def asked(self, item_id: str, answers: Mapping[str, AnswerCode]) -> bool | None:
+        """Whether ``item_id`` is asked, given the other ``answers``: True for an item without
+        a condition or whose condition holds, False when it does not (or when the item it
+        depends on was itself not asked), None when the answer it depends on is missing.
+
+        >>> from piezomethod.instruments import instrument
+        >>> e = instrument("piezo-effectmeting")
+        >>> [
+        ...     e.asked("opleiding_niveau", a)
+        ...     for a in ({"opleiding_volgt": "ja"}, {"opleiding_volgt": "nee"}, {})
+        ... ]
+        [True, False, None]
+        """
+        item = self.item(item_id)
+        verdict: bool | None = True
+        while item.asked_if is not None:  # ends: a condition is on an earlier item
+            condition = item.asked_if
+            code = answers.get(condition.item, _NOT_ANSWERED)
+            if code is _NOT_ANSWERED:
+                verdict = None
+            elif not any(code == c and type(code) is type(c) for c in condition.codes):
+                return False
+            item = self.item(condition.item)
+        return verdict
+
     def item(self, item_id: str) -> Item:
         """The item with this id."""
         found: Item = _by_id(
@@ -418,6 +451,9 @@ class Instrument:
     def scale_range(self, scale_id: str) -> tuple[Fraction, Fraction]:
         """The lowest and highest value the scale can take (after the transform)."""
         return _scale_range(self, self.scale(scale_id))
+
+
+_NOT_ANSWERED: Final[Any] = object()
 
 
 def _exact(value: Number | Fraction) -> Fraction:
@@ -497,10 +533,30 @@ def _instrument_problems(ins: Instrument) -> list[Problem]:
         codes = [(type(o.code), o.code) for o in rs.options]
         if len(set(codes)) != len(codes):
             bad(f"$.response_scales[{n}].options", "an answer code is used twice")
+        elif len({str(o.code).lower() for o in rs.options}) != len(codes):
+            # a table cell, a FHIR Coding and a JSON key carry a code as text
+            message = "two answer codes read the same as text (1 and '1', 'a1' and 'A1')"
+            bad(f"$.response_scales[{n}].options", message)
     items_by_id = {i.id: i for i in ins.items}
+    position = {i.id: n for n, i in reversed(list(enumerate(ins.items)))}
     for n, question in enumerate(ins.items):
         if question.response_scale not in scales_by_id:
             bad(f"$.items[{n}].response_scale", f"no response scale '{question.response_scale}'")
+        condition = question.asked_if
+        if condition is None:
+            continue
+        path = f"$.items[{n}].asked_if"
+        if position.get(condition.item, n) >= n:
+            bad(f"{path}.item", f"'{condition.item}' is not an earlier item of this instrument")
+            continue
+        asked_on = scales_by_id.get(items_by_id[condition.item].response_scale)
+        if asked_on is not None:
+            if not condition.codes:
+                bad(f"{path}.codes", "a condition needs at least one code")
+            for code in condition.codes:
+                if asked_on.option(code) is None:
+                    bad(f"{path}.codes", f"code not in response scale '{asked_on.id}'")
+    conditional = {i.id for i in ins.items if i.asked_if is not None}
 
     for n, scale in enumerate(ins.scales):
         path = f"$.scales[{n}]"
@@ -515,6 +571,9 @@ def _instrument_problems(ins: Instrument) -> list[Problem]:
                 bad(f"{ipath}.item", f"no usable item '{si.item}'")
                 usable = False
                 continue
+            if si.item in conditional:
+                message = "a conditional item cannot count in a scale (asked_if)"
+                bad(f"{ipath}.item", message)
             rs = scales_by_id[item.response_scale]
             if si.recode is not None:
                 if si.reverse:
@@ -754,7 +813,7 @@ def score(instrument: Instrument, response: Response, *, prorate: bool = False) 
         raise ScoringError(_summary(problems), problems=problems)
     answers = response.answers
     sheets = tuple(_score_scale(instrument, s, answers, prorate) for s in instrument.scales)
-    indicators = tuple(_derive(ind, answers) for ind in instrument.indicators)
+    indicators = tuple(_derive(instrument, ind, answers) for ind in instrument.indicators)
     return ScoreSheet(
         instrument_id=instrument.id,
         instrument_version=instrument.version,
@@ -803,11 +862,13 @@ def _score_scale(
     )
 
 
-def _derive(indicator: Indicator, answers: Mapping[str, AnswerCode]) -> IndicatorResult:
+def _derive(
+    instrument: Instrument, indicator: Indicator, answers: Mapping[str, AnswerCode]
+) -> IndicatorResult:
     for rung in sorted(indicator.rungs, key=lambda r: r.value, reverse=True):
         # Three-valued: a rung fails if any criterion fails, is undecided if any answer it
         # needs is missing (and none fails), and holds otherwise.
-        outcomes = [_criterion_holds(crit, answers) for crit in rung.criteria]
+        outcomes = [_criterion_holds(instrument, crit, answers) for crit in rung.criteria]
         verdict = False if False in outcomes else None if None in outcomes else True
         if verdict is True:
             return IndicatorResult(
@@ -825,7 +886,13 @@ def _derive(indicator: Indicator, answers: Mapping[str, AnswerCode]) -> Indicato
     )
 
 
-def _criterion_holds(crit: Criterion, answers: Mapping[str, AnswerCode]) -> bool | None:
+def _criterion_holds(
+    instrument: Instrument, crit: Criterion, answers: Mapping[str, AnswerCode]
+) -> bool | None:
+    """Three-valued; on an item that was not asked, a criterion does not hold, whatever was
+    answered (the question did not apply)."""
+    if instrument.asked(crit.item, answers) is False:
+        return False
     if crit.item not in answers:
         return None
     code = answers[crit.item]

@@ -209,9 +209,12 @@ def policies(draw: st.DrawFn) -> TransitionPolicy:
 
 
 @st.composite
-def responses(draw: st.DrawFn, instrument: Instrument, *, min_answered: int = 0) -> Response:
+def responses(
+    draw: st.DrawFn, instrument: Instrument, *, min_answered: int = 0, as_asked: bool = False
+) -> Response:
     """Valid responses to ``instrument``: any subset of items (at least ``min_answered``),
-    each answered with one of its response scale's codes."""
+    each answered with one of its response scale's codes. With ``as_asked``, only as a form
+    asks them: an item with a condition (``asked_if``) answered only when it holds."""
     answers: dict[str, AnswerCode] = {}
     items = list(instrument.items)
     chosen = draw(
@@ -224,6 +227,12 @@ def responses(draw: st.DrawFn, instrument: Instrument, *, min_answered: int = 0)
     for item in chosen:
         options = instrument.response_scale(item.response_scale).options
         answers[item.id] = draw(st.sampled_from(options)).code
+    if as_asked:
+        asked: dict[str, AnswerCode] = {}
+        for item in instrument.items:  # a condition is on an earlier item
+            if item.id in answers and instrument.asked(item.id, asked):
+                asked[item.id] = answers[item.id]
+        answers = asked
     return Response(
         instrument_id=instrument.id, instrument_version=instrument.version, answers=answers
     )

@@ -253,11 +253,6 @@ _CONSTRUCTS: Mapping[str, str] = {
     "taal_lezen": "reading",
     "taal_schrijven": "reading",
 }
-# items asked only after a "ja" to another (their answer is drawn without a trend)
-_ASKED_IF: Mapping[str, str] = {
-    "opleiding_niveau": "opleiding_volgt",
-    "pl_ondersteuning": "pl_betaald_werk",
-}
 
 
 @attrs.frozen
@@ -268,7 +263,8 @@ class _FormItem:
     """The options; for an ordered item from worst to best."""
     yes_no: bool
     ordered: bool
-    condition: str | None
+    conditional: bool
+    """Asked only when the instrument's condition holds; drawn without a trend."""
 
 
 @attrs.frozen
@@ -285,8 +281,8 @@ class _Form:
         for item in ins.items:
             codes = tuple(o.code for o in ins.response_scale(item.response_scale).options)
             scale = scale_of.get(item.id)
-            condition = _ASKED_IF.get(item.id)
-            if scale is not None and condition is None:
+            conditional = item.asked_if is not None
+            if scale is not None and not conditional:
 
                 def value(code: AnswerCode, scale: Scale = scale, item_id: str = item.id) -> Any:
                     found = ins.value_of(scale.id, item_id, code)
@@ -298,9 +294,9 @@ class _Form:
                     id=item.id,
                     construct=_CONSTRUCTS.get(item.id, "health"),
                     codes=codes,
-                    yes_no=condition is None and {str(c) for c in codes} == {"ja", "nee"},
-                    ordered=scale is not None and condition is None,
-                    condition=condition,
+                    yes_no=not conditional and {str(c) for c in codes} == {"ja", "nee"},
+                    ordered=scale is not None and not conditional,
+                    conditional=conditional,
                 )
             )
         return cls(instrument=ins, items=tuple(items))
@@ -452,7 +448,7 @@ class _Generator:
                 centre = _clip(self.level(person, item.construct, stage), 0.0, 1.0) * top
                 index = round(rng.gauss(centre, 0.22 * top))
                 answers[item.id] = item.codes[int(_clip(index, 0, top))]
-            elif item.condition is None or answers.get(item.condition) == "ja":
+            elif not item.conditional or form.instrument.asked(item.id, answers):
                 answers[item.id] = rng.choice(item.codes)
         for item_id in list(answers):
             if rng.random() < 0.03:  # an unanswered item now and then

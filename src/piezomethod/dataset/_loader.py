@@ -339,6 +339,13 @@ class _Loader:
         self.responses: dict[
             tuple[str, MeasurementMoment, datetime.date, str, str], dict[str, AnswerCode]
         ] = {}
+        # for instruments with conditional items: the row each answer came from
+        self._answer_rows: dict[
+            tuple[str, MeasurementMoment, datetime.date, str, str], dict[str, int]
+        ] = {}
+        self._conditional = {
+            ins.id for ins in instruments.values() if any(i.asked_if for i in ins.items)
+        }
         self.goals: dict[str, list[DevelopmentGoal]] = {}
         self.placements: dict[str, list[Placement]] = {}
         # the coach's work: per participant, (row number, part) in file order
@@ -511,6 +518,31 @@ class _Loader:
                 )
                 continue
             answers[item] = code
+            if instrument_id in self._conditional:
+                key = (pid, moment, day, instrument_id, version)
+                self._answer_rows.setdefault(key, {})[item] = row.number
+        self._not_asked()
+
+    def _not_asked(self) -> None:
+        """Warn about answers to items an earlier answer in the same response says are not
+        asked (kept: a warning loses nothing; scoring ignores them)."""
+        for key, rows in self._answer_rows.items():
+            ins, answers = self.instruments[key[3]], self.responses[key]
+            for item, number in sorted(rows.items(), key=lambda pair: pair[1]):
+                if ins.asked(item, answers) is False:
+                    condition = ins.item(item).asked_if
+                    assert condition is not None  # only conditional items are not asked
+                    self.sink.add(
+                        Code.ANSWER_NOT_ASKED,
+                        "measurements",
+                        number,
+                        key[0],
+                        "item",
+                        f"the instrument asks this item only after certain answers to "
+                        f"'{condition.item}'",
+                        Severity.WARNING,
+                    )
+        self._answer_rows.clear()
 
     def read_goals(self, rows: _Rows) -> None:
         def values(row: _Row) -> dict[str, Any] | None:
