@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import importlib
 from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -352,3 +353,20 @@ def refused(call: Callable[[], object], code: str, field: str | None) -> PiezoEr
         call()
     assert (info.value.code, info.value.field) == (code, field)
     return info.value
+
+
+def same_score(computed: Any, exact: Any) -> bool:
+    """Whether a score another engine computed (a number, or None for no score) is the
+    library's exact score: exactly where that is a finite decimal (every built-in score), and
+    otherwise (a mean of three: 43/15) to within the last of 15 significant digits, as far as
+    a decimal can go."""
+    if computed is None or exact is None:
+        return computed is exact
+    found, wanted = Fraction(str(computed)), Fraction(exact)
+    denominator = wanted.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator == 1:
+        return found == wanted
+    return abs(found - wanted) <= Fraction(1, 10**15) * max(Fraction(1), abs(wanted))

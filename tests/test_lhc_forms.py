@@ -12,7 +12,6 @@ when their condition holds), and then:
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -30,6 +29,7 @@ from piezomethod.fhir import (
 from piezomethod.instruments import instrument, instrument_ids
 from piezomethod.outcomes import Instrument, Response, score
 from piezomethod.strategies import responses
+from tests.builders import same_score
 
 _SHOW = "async ([q, version]) => { await LForms.Util.addFormToPage(q, 'form', {fhirVersion: version}); }"
 _READ = "(version) => LForms.Util.getFormFHIRData('QuestionnaireResponse', version)"
@@ -81,12 +81,6 @@ def library_scores(ins: Instrument, response: Response) -> dict[str, Any]:
     return found
 
 
-def same(computed: Any, exact: Any) -> bool:
-    if computed is None or exact is None:
-        return computed is exact
-    return Fraction(str(computed)) == Fraction(exact)
-
-
 @pytest.mark.parametrize("version", ["R4", "R5"])
 @pytest.mark.parametrize("instrument_id", list(instrument_ids()))
 # few examples and no shrinking: each one fills forms in a browser (a failure shows the
@@ -111,7 +105,7 @@ def test_lhc_forms_computes_the_librarys_scores_and_its_response_comes_back(
         expected = library_scores(ins, response)
         computed = form_scores(qr)
         for link, value in expected.items():
-            assert same(computed.get(link), value), (link, computed.get(link), value)
+            assert same_score(computed.get(link), value), (link, computed.get(link), value)
         back = response_from_fhir(qr, ins, version="R4B" if version == "R4" else version)
         assert back == response
         assert score(ins, back) == score(ins, response)

@@ -13,7 +13,8 @@ What a receiving system gets:
   ``calculatedExpression`` (FHIRPath) computes the score from the answers exactly as
   :func:`~piezomethod.outcomes.score` does: each answer's value after reversal or recoding, the
   minimum number of answers, the mean or the sum, the transform, and for a ladder the highest
-  rung whose criteria hold. An SDC form filler (LHC-Forms, for one) shows the score as the form
+  rung whose criteria hold (a mean that is a repeating decimal, 43/15, as exactly as a FHIRPath
+  decimal can write it). An SDC form filler (LHC-Forms, for one) shows the score as the form
   is filled; a server without SDC can ignore these items. Prorating (``score(...,
   prorate=True)``) is an option of the library and is not in the form;
 * labels, descriptions and score names in the declared ``language``.
