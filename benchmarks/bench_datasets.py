@@ -1,19 +1,25 @@
-"""Benchmark: validate a synthetic dataset from CSV end to end, then run the cohort analytics.
+"""Benchmark: validate and load a synthetic dataset from CSV, then run the report's analytics.
 
-For each size (participants) it generates a synthetic cohort and writes its CSV tables (not
-timed), then measures in a fresh process, so that the peak memory is that of the measured work
-only:
+For each size (participants) a child process writes the synthetic CSV tables, in chunks of at
+most 50,000 participants with disjoint ids (``synthetic_cohort(first=...)``), so that no process
+ever holds a large cohort. Then every measured step runs in a fresh process started from this
+small parent, three rounds each, and the medians are printed:
 
-* ``pyarrow.csv.read_csv`` parsing the same files — the yardstick (the dev extra has pyarrow);
-* ``piezomethod.dataset.load``: read, check every row and history, build the records;
-* the cohort analytics: entry phases, the transition matrix, time in phase, leaving a phase,
-  all phases, three subgroup breakdowns, outcome development and the response rate.
+* ``parse``: ``pyarrow.csv.read_csv`` of the same files — the yardstick, in the same run;
+* ``validate``: ``piezomethod.dataset.validate`` (the report only);
+* ``load``: ``piezomethod.dataset.load`` (the report and the records);
+* ``analytics``: every analytics function the report calls, on the loaded cohort (timed after
+  the load, which is not counted).
 
-    python benchmarks/bench_datasets.py [--sizes 10000 100000]
+Peak memory is each step's own: ``VmHWM`` from ``/proc/self/status`` of its process (not
+``ru_maxrss``, which Linux carries over ``fork`` and ``exec`` from a large parent).
 
-Targets (issue 6), on a 2-core machine, for 100,000 participants: load at most 3x the pyarrow
-parse; analytics under 5 s; peak memory under 1 GB; cost linear in the number of participants.
-Timings are printed, never asserted.
+    python benchmarks/bench_datasets.py [--sizes 10000 100000] [--big] [--rounds 3]
+
+``--big`` adds 1,000,000 participants. Targets (issue 15), on a 2-core machine: validate at
+most 3x the parse (1x with the columnar backend to come, which this script will time beside the
+pure-Python one), load at most 5x at 100k, analytics under 1 s at 100k; the pure-Python path at
+most 15x. Timings are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -22,95 +28,147 @@ import argparse
 import json
 import os
 import platform
-import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from pyarrow import csv as pacsv
-
-from piezomethod.analytics import (
-    all_phases,
-    entry_phases,
-    leaving_phase,
-    outcome_development,
-    response_rates,
-    subgroups,
-    time_in_phase,
-    transition_matrix,
-)
-from piezomethod.dataset import load, write_tables
-from piezomethod.synth import synthetic_cohort
+CHUNK = 50_000
+STEPS = ("parse", "validate", "load", "analytics")
 
 
-def _measure(folder: Path) -> dict[str, float]:
-    figures: dict[str, float] = {}
-    best = float("inf")
-    for _ in range(3):
+def _peak_mib() -> float:
+    """This process's own peak resident memory (VmHWM), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")  # pragma: no cover - not Linux
+
+
+def _generate(size: int, folder: Path) -> None:
+    """Write the tables of ``size`` synthetic participants, chunk by chunk."""
+    from piezomethod.dataset import write_tables  # noqa: PLC0415
+    from piezomethod.synth import synthetic_cohort  # noqa: PLC0415
+
+    for number, first in enumerate(range(1, size + 1, CHUNK)):
+        n = min(CHUNK, size - first + 1)
+        # without the coach's guidance, as the earlier figures were measured
+        cohort = synthetic_cohort(n=n, seed=2026 + number, guidance=False, first=first)
+        with tempfile.TemporaryDirectory() as tmp:
+            write_tables(cohort, Path(tmp))
+            for table in Path(tmp).glob("*.csv"):
+                target = folder / table.name
+                with table.open(encoding="utf-8", newline="") as source:
+                    header = source.readline()
+                    with target.open("a", encoding="utf-8", newline="") as out:
+                        if number == 0:
+                            out.write(header)
+                        shutil.copyfileobj(source, out)
+        del cohort
+
+
+def _step(step: str, folder: Path) -> dict[str, Any]:
+    """Run one step in this (fresh) process; its seconds and its own peak memory."""
+    found: dict[str, Any] = {}
+    if step == "parse":
+        from pyarrow import csv as pacsv  # noqa: PLC0415
+
         start = time.perf_counter()
-        for path in sorted(folder.glob("*.csv")):
-            pacsv.read_csv(path)
-        best = min(best, time.perf_counter() - start)
-    figures["pyarrow_parse_s"] = best
-    start = time.perf_counter()
-    dataset = load(folder)
-    figures["load_s"] = time.perf_counter() - start
-    figures["loaded"] = dataset.report.loaded
-    figures["problems"] = len(dataset.report.problems)
-    cohort = dataset.cohort
-    figures["events"] = sum(len(r.trajectory.events) for r in cohort.records)
-    figures["measurements"] = sum(len(r.measurements) for r in cohort.records)
-    start = time.perf_counter()
-    entry_phases(cohort)
-    transition_matrix(cohort)
-    time_in_phase(cohort)
-    leaving_phase(cohort)
-    all_phases(cohort)
-    for by in ("age_band", "gender", "statushouder"):
-        subgroups(cohort, by)
-    outcome_development(cohort)
-    response_rates(cohort)
-    figures["analytics_s"] = time.perf_counter() - start
-    figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return figures
+        rows = sum(pacsv.read_csv(path).num_rows for path in sorted(folder.glob("*.csv")))
+        found["seconds"] = time.perf_counter() - start
+        found["rows"] = rows
+    elif step in ("validate", "load"):
+        from piezomethod.dataset import load, validate  # noqa: PLC0415
+
+        start = time.perf_counter()
+        if step == "validate":
+            report = validate(folder)
+        else:
+            dataset = load(folder)
+            report = dataset.report
+            found["records"] = len(dataset.cohort.records)
+        found["seconds"] = time.perf_counter() - start
+        found["problems"] = len(report.problems)
+        found["loaded"] = report.loaded
+    else:
+        from piezomethod import analytics as a  # noqa: PLC0415
+        from piezomethod.dataset import load  # noqa: PLC0415
+
+        cohort = load(folder).cohort
+        found["events"] = sum(len(r.trajectory.events) for r in cohort.records)
+        start = time.perf_counter()
+        a.entry_phases(cohort)
+        a.transition_matrix(cohort)
+        a.time_in_phase(cohort)
+        a.leaving_phase(cohort)
+        a.all_phases(cohort)
+        for by in ("age_band", "gender", "statushouder"):
+            a.subgroups(cohort, by)
+        a.outcome_development(cohort)
+        a.distance_travelled(cohort)
+        a.response_rates(cohort)
+        found["seconds"] = time.perf_counter() - start
+    found["peak_mib"] = _peak_mib()
+    return found
+
+
+def _run(step: str, folder: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--step", step, str(folder)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--big", action="store_true", help="also 1,000,000 participants")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(_measure(Path(args.measure))))
+    if args.step:
+        print(json.dumps(_step(args.step[0], Path(args.step[1]))))
         return
-    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
-    header = (
-        f"{'participants':>12} {'events':>9} {'answers':>10} {'MB':>6} {'pyarrow s':>9} "
-        f"{'load s':>7} {'ratio':>6} {'per 1k s':>8} {'analytics s':>11} {'peak MiB':>8}"
+    if args.generate:
+        _generate(int(args.generate[0]), Path(args.generate[1]))
+        return
+    sizes = [*args.sizes, *([1_000_000] if args.big else [])]
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores; "
+        f"medians of {args.rounds} rounds, each step in a fresh process; backend: python "
+        "(the columnar backend is not built yet)"
     )
-    print(header)
-    for size in args.sizes:
+    print(
+        f"{'participants':>12} {'answers':>10} {'MB':>5} {'parse s':>8} {'validate s':>10} "
+        f"{'x':>5} {'load s':>7} {'x':>5} {'load/1k s':>9} {'analytics s':>11} "
+        f"{'peak MiB parse/validate/load/analytics':>39}"
+    )
+    for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            # without guidance, as the earlier figures were measured
-            write_tables(synthetic_cohort(n=size, seed=2026, guidance=False), folder)
+            subprocess.run([sys.executable, __file__, "--generate", str(size), tmp], check=True)
             megabytes = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
             with (folder / "measurements.csv").open(encoding="utf-8") as handle:
                 answers = sum(1 for _ in handle) - 1
-            done = subprocess.run(
-                [sys.executable, __file__, "--measure", str(folder)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-        f = json.loads(done.stdout)
-        ratio = f["load_s"] / f["pyarrow_parse_s"]
+            rounds = {step: [_run(step, folder) for _ in range(args.rounds)] for step in STEPS}
+        seconds = {s: statistics.median(r["seconds"] for r in rounds[s]) for s in STEPS}
+        peaks = {s: statistics.median(r["peak_mib"] for r in rounds[s]) for s in STEPS}
+        parse = seconds["parse"]
+        peak = "/".join(f"{peaks[s]:.0f}" for s in STEPS)
         print(
-            f"{size:>12,} {int(f['events']):>9,} {answers:>10,} {megabytes:>6.0f} "
-            f"{f['pyarrow_parse_s']:>9.2f} {f['load_s']:>7.2f} {ratio:>6.1f} "
-            f"{1000 * f['load_s'] / size:>8.3f} {f['analytics_s']:>11.2f} {f['peak_mib']:>8.0f}"
+            f"{size:>12,} {answers:>10,} {megabytes:>5.0f} {parse:>8.2f} "
+            f"{seconds['validate']:>10.2f} {seconds['validate'] / parse:>5.1f} "
+            f"{seconds['load']:>7.2f} {seconds['load'] / parse:>5.1f} "
+            f"{1000 * seconds['load'] / size:>9.3f} {seconds['analytics']:>11.2f} {peak:>39}"
         )
         sys.stdout.flush()
 

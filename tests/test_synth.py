@@ -6,6 +6,8 @@ import statistics
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piezomethod.analytics import all_phases, response_rates, subgroups
 from piezomethod.catalogues import skill_catalogue
@@ -114,3 +116,20 @@ def test_bad_sizes_are_refused(n: object, code: str) -> None:
     with pytest.raises(FieldError) as info:
         synthetic_cohort(n=n, seed=0)  # type: ignore[arg-type]
     assert (info.value.code, info.value.field) == (code, "n")
+
+
+@given(st.integers(0, 6), st.integers(0, 6), st.integers(1, 10**6))
+@settings(max_examples=20)
+def test_chunks_numbered_from_first_have_disjoint_ids(a: int, b: int, first: int) -> None:
+    one = synthetic_cohort(n=a, seed=1, guidance=False, first=first)
+    two = synthetic_cohort(n=b, seed=2, guidance=False, first=first + a)
+    ids = [r.id for r in (*one.records, *two.records)]
+    assert len(set(ids)) == a + b
+    numbers = [int(i.removeprefix("syn-")) for i in ids]
+    assert numbers == list(range(first, first + a + b))
+
+
+def test_first_below_one_is_refused() -> None:
+    with pytest.raises(FieldError) as info:
+        synthetic_cohort(n=1, first=0)
+    assert (info.value.code, info.value.field) == ("invalid_count", "first")

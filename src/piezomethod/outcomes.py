@@ -367,8 +367,10 @@ class Instrument:
     _values: Mapping[str, tuple[Mapping[tuple[type, AnswerCode], Fraction], ...]] = attrs.field(
         init=False, eq=False, hash=False, repr=False
     )
+    _items: Mapping[str, Item] = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_items", MappingProxyType({i.id: i for i in self.items}))
         problems = _instrument_problems(self)
         if problems:
             raise InstrumentError(_summary(problems), problems=problems)
@@ -402,13 +404,13 @@ class Instrument:
 
     def item(self, item_id: str) -> Item:
         """The item with this id."""
-        found: Item = _by_id(
-            self.items,
-            item_id,
-            ErrorCode.UNKNOWN_INSTRUMENT_ITEM,
-            f"instrument '{self.id}' has no item with that id",
-            "item_id",
-        )
+        found = self._items.get(item_id)
+        if found is None:
+            raise FieldError(
+                f"instrument '{self.id}' has no item with that id",
+                code=ErrorCode.UNKNOWN_INSTRUMENT_ITEM,
+                field="item_id",
+            )
         return found
 
     def response_scale(self, scale_id: str) -> ResponseScale:

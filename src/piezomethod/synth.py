@@ -587,6 +587,7 @@ def synthetic_cohort(
     seed: int = 0,
     params: SynthParameters | None = None,
     guidance: bool = True,
+    first: int = 1,
 ) -> Cohort:
     """A synthetic cohort of ``n`` participants, the same for the same ``seed`` and
     ``params``. Each record has a trajectory, the questionnaires (``piezo-effectmeting``) that
@@ -594,12 +595,19 @@ def synthetic_cohort(
     coach's work: an intake, coaches, contacts and, for some statushouders, a buddy — all of it
     reconstructed (see :mod:`piezomethod._synth_guidance`), drawn from its own random stream so
     that the rest of the cohort is the same with or without it. See the module docs for what
-    is sourced and what is reconstructed."""
+    is sourced and what is reconstructed.
+
+    ``first`` numbers the first participant (``syn-000001`` by default): cohorts made in chunks
+    (``first=1``, ``first=50001``, ... each with its own ``seed``) have disjoint ids, so a
+    dataset too large to hold in memory can be written chunk by chunk."""
     if n < 0:
         raise FieldError("n must be a whole number >= 0", code=Code.INVALID_COUNT, field="n")
+    if first < 1:
+        message = "first must be a whole number >= 1"
+        raise FieldError(message, code=Code.INVALID_COUNT, field="first")
     params = params or SynthParameters()
     generator = _Generator(params, random.Random(seed))
-    records = [generator.record(k + 1) for k in range(n)]
+    records = [generator.record(first + k) for k in range(n)]
     if guidance:
         stream = random.Random(f"{seed}/guidance")
         records = [

@@ -343,8 +343,11 @@ class _Loader:
         self._answer_rows: dict[
             tuple[str, MeasurementMoment, datetime.date, str, str], dict[str, int]
         ] = {}
+        # per instrument with conditional items: their ids
         self._conditional = {
-            ins.id for ins in instruments.values() if any(i.asked_if for i in ins.items)
+            ins.id: frozenset(i.id for i in ins.items if i.asked_if is not None)
+            for ins in instruments.values()
+            if any(i.asked_if for i in ins.items)
         }
         self.goals: dict[str, list[DevelopmentGoal]] = {}
         self.placements: dict[str, list[Placement]] = {}
@@ -353,13 +356,17 @@ class _Loader:
         self.intakes: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.contacts: dict[str, list[tuple[int, Contact]]] = {}
         self.guidance: dict[str, Guidance] = {}
-        # per instrument, per item: answer text (lower case) -> the answer code
+        # per instrument, per item: the instrument's own id string (one key object for every
+        # answer, not a copy per row) and answer text (lower case) -> the answer code
         self._codes = {
             ins.id: {
-                item.id: {
-                    str(opt.code).lower(): opt.code
-                    for opt in ins.response_scale(item.response_scale).options
-                }
+                item.id: (
+                    item.id,
+                    {
+                        str(opt.code).lower(): opt.code
+                        for opt in ins.response_scale(item.response_scale).options
+                    },
+                )
                 for item in ins.items
             }
             for ins in instruments.values()
@@ -499,10 +506,11 @@ class _Loader:
                     f"expected version '{known}'",
                 )
                 continue
-            options = codes.get(item)
-            if options is None:
+            known_item = codes.get(item)
+            if known_item is None:
                 row.problem(Code.UNKNOWN_INSTRUMENT_ITEM, "item", "not an item of this instrument")
                 continue
+            item, options = known_item
             if moment is MISSING or day is MISSING or not answer:
                 continue
             code = options.get(answer.lower())
@@ -518,14 +526,15 @@ class _Loader:
                 )
                 continue
             answers[item] = code
-            if instrument_id in self._conditional:
+            conditional = self._conditional.get(instrument_id)
+            if conditional is not None and item in conditional:
                 key = (pid, moment, day, instrument_id, version)
                 self._answer_rows.setdefault(key, {})[item] = row.number
         self._not_asked()
 
     def _not_asked(self) -> None:
-        """Warn about answers to items an earlier answer in the same response says are not
-        asked (kept: a warning loses nothing; scoring ignores them)."""
+        """Warn about answers to conditional items an earlier answer in the same response says
+        are not asked (kept: a warning loses nothing; scoring ignores them)."""
         for key, rows in self._answer_rows.items():
             ins, answers = self.instruments[key[3]], self.responses[key]
             for item, number in sorted(rows.items(), key=lambda pair: pair[1]):
@@ -832,7 +841,8 @@ class _Loader:
             found.append(
                 ParticipantRecord(
                     participant=participant,
-                    trajectory=Trajectory.from_events(pid, histories[pid], policy=self.policy),
+                    # check_histories has judged this history (no error, or pid is bad)
+                    trajectory=Trajectory._trusted(participant_id=pid, events=histories[pid]),
                     measurements=mine,
                     passport=passport,
                     guidance=self.guidance.get(pid),
