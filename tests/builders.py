@@ -280,6 +280,15 @@ def _roots() -> list[object]:
         catalogue=skill_catalogue(),
     )
     broken = dataset.load({"participants": [{"participant_id": "p"}], "events": []})
+    too_many = dataset.validate(
+        {
+            "participants": [{"participant_id": "p"}, {"participant_id": "p"}],
+            "events": [
+                {"participant_id": "p", "date": "2020-01-06", "type": "enrolment", "phase": "1"}
+            ],
+        },
+        limits=dataset.ProblemLimits(per_table=0),
+    )
     return [
         cohort,
         rich,
@@ -301,6 +310,7 @@ def _roots() -> list[object]:
         disclosure,
         dataset.TABLES,
         broken,
+        too_many,
         guidance_example(),
         dataset.NameMapping.from_dict(
             {

@@ -8,9 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piezomethod.dataset import (
     TABLES,
+    ProblemLimits,
     load,
     table_rows,
     table_schemas,
@@ -436,3 +439,68 @@ def test_written_tables_follow_their_schemas(tmp_path: Path) -> None:
         jsonschema.validate(
             {"participant_id": "p", "date": "morgen", "type": "enrolment"}, schemas["events"]
         )
+
+
+def _bad_events(pids: int, per_pid: int) -> dict[str, list[Row]]:
+    return {
+        "participants": [_participant(f"p{k}") for k in range(pids)],
+        "events": [
+            _event(f"p{k}", "2020-13-45", "enrolment", "1")
+            for k in range(pids)
+            for _ in range(per_pid)
+        ],
+    }
+
+
+def test_problems_past_the_limits_are_counted_not_listed() -> None:
+    report = validate(_bad_events(2, 250), limits=ProblemLimits(per_participant=100))
+    assert len(report.problems) == 200  # 100 listed for each participant
+    assert [(o.table, o.code, o.severity, o.count) for o in report.omitted] == [
+        ("events", "invalid_date", "error", 300)
+    ]
+    assert report.total == 500
+    assert report.counts()["invalid_date"] == 500
+    assert not report.ok
+    assert report.quarantined == ("p0", "p1")
+    assert "300 more problems were counted without their details" in report.summary(lang="en")
+    assert "van nog 300 problemen" in report.summary(lang="nl")
+    assert report.to_dict()["omitted"] == [
+        {"table": "events", "code": "invalid_date", "severity": "error", "count": 300}
+    ]
+    table = validate(_bad_events(30, 5), limits=ProblemLimits(per_table=50))
+    assert (len(table.problems), table.total, table.omitted[0].count) == (50, 150, 100)
+    assert len(table.quarantined) == 30  # also those whose problems were not listed
+
+
+@given(
+    st.integers(1, 6),
+    st.integers(1, 8),
+    st.integers(0, 10),
+    st.integers(0, 40),
+)
+@settings(max_examples=40)
+def test_the_limits_change_what_is_listed_never_what_is_found(
+    pids: int, per_pid: int, per_participant: int, per_table: int
+) -> None:
+    tables = _bad_events(pids, per_pid)
+    everything = validate(tables, limits=ProblemLimits(per_participant=10**6, per_table=10**6))
+    limited = validate(
+        tables, limits=ProblemLimits(per_participant=per_participant, per_table=per_table)
+    )
+    assert limited.total == everything.total
+    assert limited.counts() == everything.counts()
+    assert (limited.ok, limited.quarantined, limited.loaded) == (
+        everything.ok,
+        everything.quarantined,
+        everything.loaded,
+    )
+    assert set(limited.problems) <= set(everything.problems)
+    assert len(limited.problems) <= min(per_table, per_participant * pids) + 0
+    listed = [p.participant_id for p in limited.problems]
+    assert all(listed.count(pid) <= per_participant for pid in set(listed))
+
+
+def test_limits_below_zero_are_refused() -> None:
+    with pytest.raises(FieldError) as info:
+        ProblemLimits(per_table=-1)
+    assert (info.value.code, info.value.field) == ("invalid_count", "per_table")

@@ -836,7 +836,11 @@ _SCHEMA_ONLY: Final[Mapping[str, tuple[str, ...]]] = {
         "min_answered is at most the number of the scale's items, and prorate_min at most "
         "min_answered",
         "a scale's items have values: from their options, or a recode",
+        "a scale item is reversed or recoded, not both",
         "an indicator has rungs",
+        "an item's condition (asked_if) names an earlier item and codes on its response "
+        "scale, and a conditional item counts in no scale",
+        "the answer codes of a response scale differ also as text (1 and '1', 'a1' and 'A1')",
     ),
     "DevelopmentPassport": (
         "an achieved goal has achieved_on, on or after set_on; a placement ends on or after "

@@ -104,6 +104,10 @@ SCHEMA_ONLY = (
     "come together",
     "achieved_on",
     "before",
+    "either reverse or recode",
+    "is not an earlier item",
+    "a conditional item cannot count in a scale",
+    "read the same as text",
 )
 
 

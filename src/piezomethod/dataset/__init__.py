@@ -43,7 +43,13 @@ from piezomethod.catalogues import skill_catalogue
 from piezomethod.dataset._loader import load_tables
 from piezomethod.dataset._names import NameMapping, as_mapping
 from piezomethod.dataset._read import Database, Source, open_source
-from piezomethod.dataset._report import DataProblem, Dataset, ValidationReport
+from piezomethod.dataset._report import (
+    DataProblem,
+    Dataset,
+    Omitted,
+    ProblemLimits,
+    ValidationReport,
+)
 from piezomethod.dataset._schema import TABLES, Column, Table, table_schemas
 from piezomethod.dataset._text import read_tables
 from piezomethod.dataset._write import table_rows, to_frames, write_tables
@@ -63,6 +69,8 @@ __all__ = [
     "Database",
     "Dataset",
     "NameMapping",
+    "Omitted",
+    "ProblemLimits",
     "Source",
     "Table",
     "ValidationReport",
@@ -98,6 +106,7 @@ def load(
     mapping: NameMapping | Mapping[str, Any] | str | os.PathLike[str] | None = None,
     progress: Callable[[str], None] | None = None,
     guidance_policy: GuidancePolicy | None = None,
+    limits: ProblemLimits | None = None,
 ) -> Dataset:
     """Load and validate a dataset, from wherever it is kept.
 
@@ -110,7 +119,10 @@ def load(
     own. ``encoding`` is the text encoding of CSV files (default: UTF-8, else Windows-1252
     with a warning). ``progress`` is called with a line per table read. ``guidance_policy`` is
     what the coach's work (coach assignments, intakes, contacts) is checked against (default:
-    :class:`~piezomethod.guidance.GuidancePolicy`'s defaults).
+    :class:`~piezomethod.guidance.GuidancePolicy`'s defaults). ``limits``
+    (:class:`ProblemLimits`) says how many problems the report keeps in detail, per
+    participant (default 100) and per table (default 10,000); the others are counted exactly
+    in :attr:`ValidationReport.omitted`.
 
     ``policy`` is the transition policy histories are checked against (default: the method's
     own, which allows every move); a policy with ``severity="warning"`` reports its breaches
@@ -152,6 +164,7 @@ def load(
             mapping=names,
             progress=progress,
             guidance_policy=guidance_policy or GuidancePolicy(),
+            limits=limits,
         )
     finally:
         opened.close()

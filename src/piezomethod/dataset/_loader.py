@@ -39,7 +39,7 @@ from piezomethod.dataset._cells import (
 from piezomethod.dataset._frame import cell
 from piezomethod.dataset._names import NameMapping
 from piezomethod.dataset._read import RawTable, table_problem
-from piezomethod.dataset._report import DataProblem, ValidationReport
+from piezomethod.dataset._report import DataProblem, Omitted, ProblemLimits, ValidationReport
 from piezomethod.dataset._schema import TABLES, Table
 from piezomethod.errors import Code, FieldError, Severity
 from piezomethod.guidance import (
@@ -93,11 +93,17 @@ _EVENT_COLUMNS = {
 
 
 class _Collector:
-    """Every problem found, and which participants have an error."""
+    """Every problem found (in detail up to the limits, counted past them), and which
+    participants have an error."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ProblemLimits | None = None) -> None:
         self.problems: list[DataProblem] = []
         self.known: set[str] = set()  # ids in the participants table
+        self.limits = limits or ProblemLimits()
+        self.per_table: dict[str, int] = {}
+        self.per_participant: dict[str, int] = {}
+        self.omitted: dict[tuple[str, Code, Severity], int] = {}
+        self.erred: set[str] = set()  # participants with an error, also past the limits
 
     def add(  # noqa: PLR0917 - the one place a problem record is made
         self,
@@ -109,6 +115,16 @@ class _Collector:
         message: str,
         severity: Severity = Severity.ERROR,
     ) -> None:
+        if pid is not None and severity is Severity.ERROR:
+            self.erred.add(pid)
+        in_table = self.per_table[table] = self.per_table.get(table, 0) + 1
+        mine = 0
+        if pid is not None:
+            mine = self.per_participant[pid] = self.per_participant.get(pid, 0) + 1
+        if in_table > self.limits.per_table or mine > self.limits.per_participant:
+            key = (table, code, severity)
+            self.omitted[key] = self.omitted.get(key, 0) + 1
+            return
         self.problems.append(
             DataProblem(
                 code=code,
@@ -123,11 +139,8 @@ class _Collector:
 
     def bad(self) -> set[str]:
         """The participants with an error on any row (in any table, found in any order)."""
-        return {
-            p.participant_id
-            for p in self.problems
-            if p.is_error and p.participant_id is not None and p.participant_id in self.known
-        }
+        listed = {p.participant_id for p in self.problems if p.is_error and p.participant_id}
+        return (listed | self.erred) & self.known
 
     def report(self, order: Sequence[str], loaded: set[str]) -> ValidationReport:
         """The report: problems by table and row, every id loaded or quarantined."""
@@ -139,6 +152,13 @@ class _Collector:
             participants=len(order),
             loaded=len(loaded),
             quarantined=tuple(sorted(pid for pid in order if pid not in loaded)),
+            omitted=tuple(
+                Omitted(table=table, code=code, severity=severity, count=count)
+                for (table, code, severity), count in sorted(
+                    self.omitted.items(), key=lambda i: (rank.get(i[0][0], -1), i[0][1].value)
+                )
+            ),
+            limits=self.limits,
         )
 
 
@@ -328,11 +348,12 @@ class _Loader:
         policy: TransitionPolicy,
         instruments: Mapping[str, Instrument],
         catalogue: SkillCatalogue,
+        limits: ProblemLimits | None = None,
     ) -> None:
         self.policy = policy
         self.instruments = instruments
         self.catalogue = catalogue
-        self.sink = _Collector()
+        self.sink = _Collector(limits)
         self.participants: dict[str, Participant | None] = {}
         self.order: list[str] = []
         self.events: dict[str, list[tuple[int, Event | None]]] = {}
@@ -865,13 +886,14 @@ def load_tables(
     mapping: NameMapping,
     progress: Callable[[str], None] | None = None,
     guidance_policy: GuidancePolicy | None = None,
+    limits: ProblemLimits | None = None,
 ) -> tuple[list[ParticipantRecord], ValidationReport]:
     """The records of the participants without errors, and the report on everything.
 
     A table that could not be opened or read as a whole (any problem without a row that is
     an error) would leave every record incomplete: then no participant is loaded.
     """
-    loader = _Loader(policy, instruments, catalogue)
+    loader = _Loader(policy, instruments, catalogue, limits)
     loader.sink.problems += problems
     records: list[ParticipantRecord] = []
     # without the participants table every other row would be about an unknown participant

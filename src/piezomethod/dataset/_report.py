@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from piezomethod import _frames
-from piezomethod._checks import checked, fields, to_enum
+from piezomethod._checks import at_least, checked, fields, to_enum
 from piezomethod._i18n import Lang, check_lang
 from piezomethod.errors import Code, Severity
 from piezomethod.records import Cohort, ParticipantRecord
@@ -20,11 +20,15 @@ _WORDS = {
         "head": "{n} deelnemers: {loaded} ingelezen, {quarantined} in quarantaine; "
         "{errors} fouten, {warnings} waarschuwingen",
         "more": "... en nog {n} (alle problemen met --json)",
+        "omitted": "  van nog {n} problemen zijn alleen de aantallen bewaard (hoogstens "
+        "{participant} per deelnemer en {table} per tabel in detail)",
     },
     "en": {
         "head": "{n} participants: {loaded} loaded, {quarantined} quarantined; "
         "{errors} errors, {warnings} warnings",
         "more": "... {n} more (use --json for all)",
+        "omitted": "  {n} more problems were counted without their details (at most "
+        "{participant} per participant and {table} per table are kept)",
     },
 }
 
@@ -89,24 +93,59 @@ _PROBLEM_COLUMNS = ("code", "severity", "table", "row", "participant_id", "colum
 
 
 @attrs.frozen(kw_only=True, field_transformer=fields)
+class Omitted:
+    """Problems that were counted but whose details were not kept: ``count`` problems with
+    ``code`` and ``severity`` in ``table``, past the limits of details per participant or per
+    table (see :func:`~piezomethod.dataset.load`)."""
+
+    table: str
+    code: Code = attrs.field(converter=_code)
+    severity: Severity = attrs.field(converter=_severity)
+    count: int
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
+class ProblemLimits:
+    """How many problems a report keeps in detail: at most ``per_participant`` for one
+    participant and ``per_table`` for one table; every other problem is counted (exactly) in
+    :attr:`ValidationReport.omitted`. A dataset with a million bad rows is then reported in
+    seconds and little memory, and what is shown is still enough to find each kind of
+    mistake."""
+
+    per_participant: int = attrs.field(default=100, validator=at_least(0, Code.INVALID_COUNT))
+    per_table: int = attrs.field(default=10_000, validator=at_least(0, Code.INVALID_COUNT))
+
+
+@attrs.frozen(kw_only=True, field_transformer=fields)
 class ValidationReport:
     """Every problem in a dataset, and who was loaded and who quarantined.
 
     ``problems`` come in table order (participants, events, measurements, goals, placements)
     and by row. ``participants`` counts the distinct ids in the participants table, ``loaded``
     the records that were built, and ``quarantined`` lists (sorted) the ids left out because of
-    an error. Every id is either loaded or quarantined.
+    an error. Every id is either loaded or quarantined. Past the :class:`ProblemLimits`,
+    problems are counted in ``omitted`` (by table, code and severity) instead of listed; the
+    counts, :attr:`ok` and the summary include them.
     """
 
     problems: tuple[DataProblem, ...]
     participants: int
     loaded: int
     quarantined: tuple[str, ...]
+    omitted: tuple[Omitted, ...] = ()
+    limits: ProblemLimits = ProblemLimits()
 
     @property
     def ok(self) -> bool:
         """True when there is no error (warnings may remain)."""
-        return not any(p.is_error for p in self.problems)
+        return not any(p.is_error for p in self.problems) and not any(
+            o.severity is Severity.ERROR for o in self.omitted
+        )
+
+    @property
+    def total(self) -> int:
+        """How many problems were found: those listed and those only counted."""
+        return len(self.problems) + sum(o.count for o in self.omitted)
 
     @property
     def errors(self) -> tuple[DataProblem, ...]:
@@ -119,11 +158,17 @@ class ValidationReport:
         return tuple(p for p in self.problems if not p.is_error)
 
     def counts(self) -> dict[str, int]:
-        """How many problems have each code, by code."""
+        """How many problems have each code, by code (the omitted ones included)."""
         found: dict[str, int] = {}
         for p in self.problems:
             found[p.code.value] = found.get(p.code.value, 0) + 1
+        for o in self.omitted:
+            found[o.code.value] = found.get(o.code.value, 0) + o.count
         return dict(sorted(found.items()))
+
+    def _severity_count(self, severity: Severity) -> int:
+        listed = sum(1 for p in self.problems if p.severity is severity)
+        return listed + sum(o.count for o in self.omitted if o.severity is severity)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as a JSON-ready dict (``schema_version`` as in the wire format)."""
@@ -136,6 +181,15 @@ class ValidationReport:
             "counts": self.counts(),
             "problems": [
                 {c: _plain(getattr(p, c)) for c in _PROBLEM_COLUMNS} for p in self.problems
+            ],
+            "omitted": [
+                {
+                    "table": o.table,
+                    "code": o.code.value,
+                    "severity": o.severity.value,
+                    "count": o.count,
+                }
+                for o in self.omitted
             ],
         }
 
@@ -165,8 +219,8 @@ class ValidationReport:
                 n=self.participants,
                 loaded=self.loaded,
                 quarantined=len(self.quarantined),
-                errors=len(self.errors),
-                warnings=len(self.warnings),
+                errors=self._severity_count(Severity.ERROR),
+                warnings=self._severity_count(Severity.WARNING),
             )
         ]
         lines += [
@@ -176,7 +230,19 @@ class ValidationReport:
         lines += [f"  {p.describe(lang=lang)}" for p in self.problems[:problems]]
         if 0 < problems < len(self.problems):
             lines.append("  " + w["more"].format(n=len(self.problems) - problems))
+        if self.omitted:
+            lines.append(
+                w["omitted"].format(
+                    n=_thousands(sum(o.count for o in self.omitted), lang),
+                    participant=self.limits.per_participant,
+                    table=_thousands(self.limits.per_table, lang),
+                )
+            )
         return "\n".join(lines)
+
+
+def _thousands(n: int, lang: str) -> str:
+    return f"{n:,}".replace(",", "." if lang == "nl" else ",")
 
 
 def _plain(value: object) -> object:
