@@ -17,7 +17,14 @@ from piezomethod.phases import (
     Trajectory,
     TransitionPolicy,
 )
-from piezomethod.serialization import SCHEMA_VERSION, from_dict, from_json, to_dict, to_json
+from piezomethod.serialization import (
+    MAX_PROBLEMS,
+    SCHEMA_VERSION,
+    from_dict,
+    from_json,
+    to_dict,
+    to_json,
+)
 
 D = datetime.date
 
@@ -199,3 +206,25 @@ def test_a_duplicate_in_a_set_is_refused_not_dropped() -> None:
     with pytest.raises(SerializationError) as info:
         from_dict(TransitionPolicy, doc)
     assert [p.path for p in info.value.problems] == ["$.entry_phases"]
+
+
+@pytest.mark.parametrize("bad_events", [99, 100, 101, 5000])
+def test_a_refusal_lists_at_most_max_problems_and_counts_the_rest(bad_events: int) -> None:
+    events: list[dict[str, Any]] = [{"type": "enrolment", "date": "2020-01-06", "phase": 1}]
+    events += [{"type": "phase_change", "date": "2020-02-01", "to_phase": 1}] * bad_events
+    doc = {"schema_version": 2, "participant_id": "p-1", "events": events}
+    with pytest.raises(SerializationError) as info:
+        from_dict(Trajectory, doc)
+    problems = info.value.problems
+    found = sum(1 for p in problems if p.path.startswith("$.events["))
+    if bad_events <= MAX_PROBLEMS:
+        assert found == bad_events
+        assert len(problems) == bad_events
+    else:
+        assert found == MAX_PROBLEMS
+        assert problems[-1].path == "$"
+        assert problems[-1].message == (
+            f"and {bad_events - MAX_PROBLEMS:,} more problems, counted but not listed"
+        )
+    assert all(p.message.startswith("same_phase:") for p in problems[:MAX_PROBLEMS])
+    assert f"(and {bad_events - 1:,} more)" in str(info.value)

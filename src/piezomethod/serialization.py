@@ -107,6 +107,7 @@ from piezomethod.records import Gender, Participant, ParticipantRecord
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_PROBLEMS",
     "SCHEMA_VERSION",
     "from_dict",
     "from_json",
@@ -646,6 +647,11 @@ def _upgrade(data: dict[str, Any], error_cls: type[SerializationError]) -> dict[
     return body
 
 
+MAX_PROBLEMS: Final = 100
+"""The most problems a refusal lists in detail; past it, one last problem counts the rest
+(a record with a million bad events is refused in seconds, with 101 problems, not a million)."""
+
+
 def _refuse(
     problems: list[Problem],
     *,
@@ -653,7 +659,11 @@ def _refuse(
     error_cls: type[SerializationError] = SerializationError,
 ) -> SerializationError:
     first = problems[0] if problems else Problem(path="$", message="invalid data")
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    more = f" (and {len(problems) - 1:,} more)" if len(problems) > 1 else ""
+    if len(problems) > MAX_PROBLEMS:
+        rest = len(problems) - MAX_PROBLEMS
+        message = f"and {rest:,} more problems, counted but not listed"
+        problems = [*problems[:MAX_PROBLEMS], Problem(path="$", message=message)]
     return error_cls(
         f"{first.path}: {first.message}{more}", problems=problems or [first], code=code
     )
