@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import mimetypes
 import os
 import sys
 from pathlib import Path
@@ -41,7 +40,8 @@ _QUIET = settings(
 
 
 def _fhirpath_counts(ins: Instrument, examples: int) -> dict[str, int]:
-    from tests.test_fhir import _fhirpath_scores, _library_scores  # noqa: PLC0415
+    from tests.builders import library_scores  # noqa: PLC0415
+    from tests.test_fhir import _fhirpath_scores  # noqa: PLC0415
 
     q = questionnaire(ins, version="R4")
     counts = dict.fromkeys(("responses", "scores", "with a score", "agree", "roundtrip"), 0)
@@ -50,7 +50,7 @@ def _fhirpath_counts(ins: Instrument, examples: int) -> dict[str, int]:
     @given(responses(ins))
     def run(response: Response) -> None:
         qr = questionnaire_response(ins, response, version="R4")
-        computed, expected = _fhirpath_scores(q, qr), _library_scores(ins, response)
+        computed, expected = _fhirpath_scores(q, qr), library_scores(ins, response)
         counts["responses"] += 1
         for link, value in expected.items():
             counts["scores"] += 1
@@ -77,7 +77,8 @@ def _fhirpath(examples: int) -> None:
 def _lhc_counts(
     page: Any, ins: Instrument, *, q: Any, version: str, examples: int, fill: Any
 ) -> dict[str, int]:
-    from tests.test_lhc_forms import form_scores, library_scores  # noqa: PLC0415
+    from tests.builders import library_scores  # noqa: PLC0415
+    from tests.test_lhc_forms import form_scores  # noqa: PLC0415
 
     counts = dict.fromkeys(("forms", "scores", "with a score", "agree", "read back"), 0)
     complete = responses(ins, min_answered=len(ins.items), as_asked=True)
@@ -102,32 +103,16 @@ def _lhc_counts(
 def _lhc(examples: int) -> None:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
-    from tests.conftest import _LFORMS_PAGE  # noqa: PLC0415
+    from tests.builders import open_lforms  # noqa: PLC0415
     from tests.test_lhc_forms import fill as fill_form  # noqa: PLC0415
 
     dist = Path(os.environ["PIEZO_NODE_MODULES"]) / "lforms" / "dist" / "lforms"
-    origin = "http://lforms.test/"
-
-    def serve(route: Any) -> None:
-        path = route.request.url.removeprefix(origin)
-        if path == "form.html":
-            route.fulfill(body=_LFORMS_PAGE, content_type="text/html")
-            return
-        file = dist / path.removeprefix("lforms/")
-        if not file.is_file():
-            route.fulfill(status=404, body="")
-            return
-        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        route.fulfill(body=file.read_bytes(), content_type=kind)
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=os.environ["PIEZO_CHROMIUM"], args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page()
-        page.route(f"{origin}**", serve)
-        page.goto(f"{origin}form.html")
-        page.wait_for_function("() => window.LForms && LForms.FHIR && LForms.FHIR.R4")
+        open_lforms(page, dist)
         for name in instrument_ids():
             ins = instrument(name)
             for version in ("R4", "R5"):

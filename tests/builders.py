@@ -380,3 +380,48 @@ def same_score(computed: Any, exact: Any) -> bool:
     if denominator == 1:
         return found == wanted
     return abs(found - wanted) <= Fraction(1, 10**15) * max(Fraction(1), abs(wanted))
+
+
+def library_scores(ins: Any, response: Any) -> dict[str, Any]:
+    """The library's scores of ``response``, keyed by the linkIds of the FHIR score items
+    (exact fractions for scales, rung values for indicators, None where there is no score)."""
+    from piezomethod.fhir import indicator_link_id, scale_link_id
+
+    sheet = score(ins, response)
+    found: dict[str, Any] = {scale_link_id(s.scale_id): s.exact for s in sheet.scales}
+    found.update({indicator_link_id(i.indicator_id): i.value for i in sheet.indicators})
+    return found
+
+
+LFORMS_ORIGIN = "http://lforms.test/"
+LFORMS_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="/lforms/webcomponent/styles.css"></head>
+<body><div id="form"></div>
+<script src="/lforms/webcomponent/assets/lib/zone.min.js"></script>
+<script src="/lforms/webcomponent/runtime.js"></script>
+<script src="/lforms/webcomponent/polyfills.js"></script>
+<script src="/lforms/webcomponent/main.js"></script>
+<script src="/lforms/fhir/lformsFHIRAll.min.js"></script>
+</body></html>"""
+
+
+def open_lforms(page: Any, dist: Any) -> None:
+    """Load NLM's LHC-Forms (its built files in ``dist``, the npm package's ``dist/lforms``)
+    into a Playwright ``page``, served through Playwright's routing: no server, no network."""
+    import mimetypes
+
+    def serve(route: Any) -> None:
+        path = route.request.url.removeprefix(LFORMS_ORIGIN)
+        if path == "form.html":
+            route.fulfill(body=LFORMS_PAGE, content_type="text/html")
+            return
+        file = dist / path.removeprefix("lforms/")
+        if not file.is_file():
+            route.fulfill(status=404, body="")
+            return
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        route.fulfill(body=file.read_bytes(), content_type=kind)
+
+    page.route(f"{LFORMS_ORIGIN}**", serve)
+    page.goto(f"{LFORMS_ORIGIN}form.html")
+    page.wait_for_function("() => window.LForms && LForms.Util && LForms.FHIR && LForms.FHIR.R4")

@@ -72,48 +72,22 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-_LFORMS_PAGE = """<!doctype html><html><head><meta charset="utf-8">
-<link rel="stylesheet" href="/lforms/webcomponent/styles.css"></head>
-<body><div id="form"></div>
-<script src="/lforms/webcomponent/assets/lib/zone.min.js"></script>
-<script src="/lforms/webcomponent/runtime.js"></script>
-<script src="/lforms/webcomponent/polyfills.js"></script>
-<script src="/lforms/webcomponent/main.js"></script>
-<script src="/lforms/fhir/lformsFHIRAll.min.js"></script>
-</body></html>"""
-
-
 @pytest.fixture(scope="session")
 def lforms_page(browser: Any) -> Iterator[Any]:
     """A page with NLM's LHC-Forms (the npm package in ``PIEZO_NODE_MODULES``) loaded, served
     from the package's files through Playwright's routing, so no server or network is used."""
-    import mimetypes
     from pathlib import Path
+
+    from tests.builders import open_lforms
 
     modules = need_service("PIEZO_NODE_MODULES", "the npm packages in .ci/node")
     dist = Path(modules) / "lforms" / "dist" / "lforms"
     if not dist.is_dir():
         pytest.fail(f"LHC-Forms is not installed in {modules}: run npm ci in .ci/node")
-    origin = "http://lforms.test/"
-
-    def serve(route: Any) -> None:
-        path = route.request.url.removeprefix(origin)
-        if path == "form.html":
-            route.fulfill(body=_LFORMS_PAGE, content_type="text/html")
-            return
-        file = dist / path.removeprefix("lforms/")
-        if not file.is_file():
-            route.fulfill(status=404, body="")
-            return
-        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        route.fulfill(body=file.read_bytes(), content_type=kind)
-
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route(f"{origin}**", serve)
-    page.goto(f"{origin}form.html")
-    page.wait_for_function("() => window.LForms && LForms.Util && LForms.FHIR && LForms.FHIR.R4")
+    open_lforms(page, dist)
     try:
         yield page
     finally:

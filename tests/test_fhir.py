@@ -53,7 +53,7 @@ from piezomethod.outcomes import (
     score,
 )
 from piezomethod.strategies import responses
-from tests.builders import same_score
+from tests.builders import library_scores, same_score
 
 VERSIONS: tuple[FhirVersion, ...] = ("R4", "R4B", "R5")
 MODELS: dict[str, tuple[Any, Any]] = {
@@ -159,13 +159,6 @@ def _fhirpath_scores(q: dict[str, Any], qr: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _library_scores(ins: Instrument, response: Response) -> dict[str, Any]:
-    sheet = score(ins, response)
-    found: dict[str, Any] = {scale_link_id(s.scale_id): s.exact for s in sheet.scales}
-    found.update({indicator_link_id(i.indicator_id): i.value for i in sheet.indicators})
-    return found
-
-
 @given(
     st.integers(-(10**6), 10**6),
     st.integers(0, 12),
@@ -190,7 +183,7 @@ def test_the_score_items_compute_the_librarys_scores(instrument_id: str, data: A
     qr = questionnaire_response(ins, response, version="R4")
     if data.draw(st.booleans(), label="as a form sends it: unasked answers removed"):
         qr["item"] = [i for i in qr.get("item", []) if ins.asked(i["linkId"], response.answers)]
-    computed, expected = _fhirpath_scores(q, qr), _library_scores(ins, response)
+    computed, expected = _fhirpath_scores(q, qr), library_scores(ins, response)
     assert computed.keys() == expected.keys()
     for link, value in expected.items():
         assert same_score(computed[link], value), (link, computed[link], value)
@@ -255,7 +248,7 @@ def test_score_items_of_an_unusual_instrument_compute_the_librarys_scores(data: 
     response = data.draw(responses(ins))
     q = questionnaire(ins, version="R4")
     qr = questionnaire_response(ins, response, version="R4")
-    computed, expected = _fhirpath_scores(q, qr), _library_scores(ins, response)
+    computed, expected = _fhirpath_scores(q, qr), library_scores(ins, response)
     assert computed.keys() == expected.keys()
     for link, value in expected.items():
         assert same_score(computed[link], value), (link, computed[link], value)

@@ -21,15 +21,13 @@ from hypothesis import strategies as st
 from piezomethod._i18n import Lang
 from piezomethod.fhir import (
     FhirVersion,
-    indicator_link_id,
     questionnaire,
     response_from_fhir,
-    scale_link_id,
 )
 from piezomethod.instruments import instrument, instrument_ids
-from piezomethod.outcomes import Instrument, Response, score
+from piezomethod.outcomes import Instrument, score
 from piezomethod.strategies import responses
-from tests.builders import same_score
+from tests.builders import library_scores, same_score
 
 _SHOW = "async ([q, version]) => { await LForms.Util.addFormToPage(q, 'form', {fhirVersion: version}); }"
 _READ = "(version) => LForms.Util.getFormFHIRData('QuestionnaireResponse', version)"
@@ -71,13 +69,6 @@ def form_scores(qr: dict[str, Any]) -> dict[str, Any]:
             (answer,) = item.get("answer", [{}]) or [{}]
             value = answer.get("valueDecimal", answer.get("valueInteger"))
             found[item["linkId"]] = value
-    return found
-
-
-def library_scores(ins: Instrument, response: Response) -> dict[str, Any]:
-    sheet = score(ins, response)
-    found: dict[str, Any] = {scale_link_id(s.scale_id): s.exact for s in sheet.scales}
-    found.update({indicator_link_id(i.indicator_id): i.value for i in sheet.indicators})
     return found
 
 

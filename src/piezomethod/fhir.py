@@ -290,37 +290,35 @@ def _variable(name: str, expression: str) -> dict[str, Any]:
     return {"url": VARIABLE, "valueExpression": {"name": name, **_expression(expression)}}
 
 
+def _score_item(
+    link_id: str, text: str, kind: str, variables: list[tuple[str, str]], expression: str
+) -> dict[str, Any]:
+    """A read-only item whose value the form computes: its variables first, then the value."""
+    return {
+        "linkId": link_id,
+        "text": text,
+        "type": kind,
+        "readOnly": True,
+        "extension": [
+            *(_variable(name, value) for name, value in variables),
+            {"url": CALCULATED_EXPRESSION, "valueExpression": _expression(expression)},
+        ],
+    }
+
+
 def _score_items(instrument: Instrument, lang: Lang) -> list[dict[str, Any]]:
-    """One read-only item per scale and indicator."""
+    """One read-only item per scale (``decimal``) and indicator (``integer``)."""
     items = []
     for scale in instrument.scales:
         values, score = _scale_expression(instrument, scale)
+        label = scale.label.get(lang=lang)
         items.append(
-            {
-                "linkId": scale_link_id(scale.id),
-                "text": scale.label.get(lang=lang),
-                "type": "decimal",
-                "readOnly": True,
-                "extension": [
-                    _variable("values", values),
-                    {"url": CALCULATED_EXPRESSION, "valueExpression": _expression(score)},
-                ],
-            }
+            _score_item(scale_link_id(scale.id), label, "decimal", [("values", values)], score)
         )
     for indicator in instrument.indicators:
         variables, expression = _indicator_expression(instrument, indicator)
-        items.append(
-            {
-                "linkId": indicator_link_id(indicator.id),
-                "text": indicator.label.get(lang=lang),
-                "type": "integer",
-                "readOnly": True,
-                "extension": [
-                    *(_variable(name, value) for name, value in variables),
-                    {"url": CALCULATED_EXPRESSION, "valueExpression": _expression(expression)},
-                ],
-            }
-        )
+        link, label = indicator_link_id(indicator.id), indicator.label.get(lang=lang)
+        items.append(_score_item(link, label, "integer", variables, expression))
     return items
 
 
