@@ -32,12 +32,15 @@ parsers every path shares), ``_loader`` (the reference loader) and ``_write``.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import datetime
+import enum
+import importlib.util
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from piezomethod._checks import checked
+from piezomethod._checks import checked, to_enum
 from piezomethod._compat import deprecated_names
 from piezomethod.catalogues import skill_catalogue
 from piezomethod.dataset._loader import load_tables
@@ -64,6 +67,7 @@ from piezomethod.records import Cohort, ParticipantRecord
 
 __all__ = [
     "TABLES",
+    "Backend",
     "Column",
     "DataProblem",
     "Database",
@@ -74,6 +78,7 @@ __all__ = [
     "Source",
     "Table",
     "ValidationReport",
+    "columnar_available",
     "load",
     "read_tables",
     "table_rows",
@@ -82,6 +87,33 @@ __all__ = [
     "validate",
     "write_tables",
 ]
+
+
+class Backend(enum.StrEnum):
+    """Which loader reads a dataset: ``python``, the reference, row by row; ``arrow``, the
+    columnar one (needs the ``arrow`` extra: pyarrow and numpy). Both make the same report
+    and the same records."""
+
+    PYTHON = "python"
+    ARROW = "arrow"
+
+
+def columnar_available() -> bool:
+    """True when the columnar backend can run (pyarrow and numpy are installed)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("pyarrow", "numpy"))
+
+
+def _backend(value: Backend | str | None) -> Backend:
+    if value is None:
+        return Backend.ARROW if columnar_available() else Backend.PYTHON
+    chosen = to_enum(Backend, value, "backend")
+    if chosen is Backend.ARROW and not columnar_available():
+        raise FieldError(
+            "the arrow backend needs pyarrow and numpy: pip install 'piezomethod[arrow]'",
+            code=Code.NEEDS_EXTRA,
+            field="backend",
+        )
+    return chosen
 
 
 def _as_of(records: Sequence[ParticipantRecord]) -> datetime.date:
@@ -107,6 +139,7 @@ def load(
     progress: Callable[[str], None] | None = None,
     guidance_policy: GuidancePolicy | None = None,
     limits: ProblemLimits | None = None,
+    backend: Backend | str | None = None,
 ) -> Dataset:
     """Load and validate a dataset, from wherever it is kept.
 
@@ -122,7 +155,10 @@ def load(
     :class:`~piezomethod.guidance.GuidancePolicy`'s defaults). ``limits``
     (:class:`ProblemLimits`) says how many problems the report keeps in detail, per
     participant (default 100) and per table (default 10,000); the others are counted exactly
-    in :attr:`ValidationReport.omitted`.
+    in :attr:`ValidationReport.omitted`. ``backend`` chooses the loader (:class:`Backend`): by
+    default the columnar one when pyarrow and numpy are installed, else the reference; both
+    give the same report and records, and the report says which ran
+    (:attr:`ValidationReport.backend`) and which tables it left to the reference, and why.
 
     ``policy`` is the transition policy histories are checked against (default: the method's
     own, which allows every move); a policy with ``severity="warning"`` reports its breaches
@@ -153,6 +189,7 @@ def load(
         if instruments is not None
         else {i: builtin_instrument(i) for i in builtin_instruments()}
     )
+    chosen = _backend(backend)
     opened = open_source(source, mapping=names, encoding=encoding)
     try:
         records, report = load_tables(
@@ -165,6 +202,8 @@ def load(
             progress=progress,
             guidance_policy=guidance_policy or GuidancePolicy(),
             limits=limits,
+            backend=chosen.value,
+            build=not _REPORT_ONLY.get(),
         )
     finally:
         opened.close()
@@ -177,9 +216,17 @@ def load(
     return Dataset(cohort=cohort, report=report)
 
 
+_REPORT_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("report_only", default=False)
+
+
 def validate(source: Source, **options: Any) -> ValidationReport:
-    """Validate a dataset and return only the report (see :func:`load` for the options)."""
-    return load(source, **options).report
+    """Validate a dataset and return only the report (see :func:`load` for the options); no
+    record is built, so it is faster than ``load(source).report``, with the same report."""
+    token = _REPORT_ONLY.set(True)
+    try:
+        return load(source, **options).report
+    finally:
+        _REPORT_ONLY.reset(token)
 
 
 __getattr__ = deprecated_names(__name__, {"DataCode": "piezomethod.errors.Code"})

@@ -142,7 +142,13 @@ class _Collector:
         listed = {p.participant_id for p in self.problems if p.is_error and p.participant_id}
         return (listed | self.erred) & self.known
 
-    def report(self, order: Sequence[str], loaded: set[str]) -> ValidationReport:
+    def report(
+        self,
+        order: Sequence[str],
+        loaded: set[str],
+        backend: str = "python",
+        fallbacks: Sequence[str] = (),
+    ) -> ValidationReport:
         """The report: problems by table and row, every id loaded or quarantined."""
         rank = {t.name: n for n, t in enumerate(TABLES)}
         return ValidationReport(
@@ -159,6 +165,8 @@ class _Collector:
                 )
             ),
             limits=self.limits,
+            backend=backend,
+            fallbacks=tuple(fallbacks),
         )
 
 
@@ -219,6 +227,24 @@ class _Row:
         except FieldError as err:
             self.problem(err.code, columns.get(err.field or "", err.field), str(err))
             return MISSING
+
+
+def duplicate_participant(row: _Row) -> None:
+    row.problem(
+        Code.DUPLICATE_PARTICIPANT,
+        "participant_id",
+        "this participant id appears on an earlier row",
+    )
+
+
+def duplicate_answer(row: _Row) -> None:
+    row.problem(Code.DUPLICATE_ANSWER, "item", "a second answer to this item in the same response")
+
+
+def unknown_participant(row: _Row) -> None:
+    row.problem(
+        Code.UNKNOWN_PARTICIPANT, "participant_id", "no such participant in the participants table"
+    )
 
 
 MAX_CELL = 32_767
@@ -340,6 +366,37 @@ class _Rows:
             yield row
 
 
+class _PassportTable:
+    """What goals and placements share: an id column, the row's values, the skills it names
+    and the object it becomes (kept per participant in ``store``)."""
+
+    def __init__(  # noqa: PLR0917 - a description, made in one place
+        self,
+        id_column: str,
+        values: Callable[[_Row], dict[str, Any] | None],
+        skill_column: str,
+        skills_known: Callable[[Mapping[str, Any]], bool],
+        cls: Callable[..., Any],
+        store: dict[str, list[Any]],
+    ) -> None:
+        self.id_column = id_column
+        self.values = values
+        self.skill_column = skill_column
+        self.skills_known = skills_known
+        self.cls = cls
+        self.store = store
+
+    def judge(self, row: _Row, found: dict[str, Any], *, duplicate: bool) -> Any | None:
+        """Report an id used twice and unknown skills; the object, or None when it refused
+        the values (reported too)."""
+        if duplicate:
+            row.problem(Code.DUPLICATE_ID, self.id_column, "an id used twice")
+        if not self.skills_known(found):
+            row.problem(Code.UNKNOWN_SKILL, self.skill_column, "a skill not in the catalogue")
+        built = row.built(self.cls, found, {"id": self.id_column})
+        return None if built is MISSING else built
+
+
 class _Loader:
     """Reads the tables in order and builds the records of the participants without errors."""
 
@@ -372,6 +429,24 @@ class _Loader:
         }
         self.goals: dict[str, list[DevelopmentGoal]] = {}
         self.placements: dict[str, list[Placement]] = {}
+        self.passport_tables = {
+            "goals": _PassportTable(
+                "goal_id",
+                self.goal_values,
+                "skill_id",
+                lambda found: found["skill_id"] in catalogue,
+                DevelopmentGoal,
+                self.goals,
+            ),
+            "placements": _PassportTable(
+                "placement_id",
+                self.placement_values,
+                "skills",
+                lambda found: all(s in catalogue for s in found["skills"]),
+                Placement,
+                self.placements,
+            ),
+        }
         # the coach's work: per participant, (row number, part) in file order
         self.guides: dict[str, list[tuple[int, CoachAssignment | BuddyAssignment]]] = {}
         self.intakes: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -409,11 +484,7 @@ class _Loader:
             return False
         row.pid = pid
         if pid not in self.participants:
-            row.problem(
-                Code.UNKNOWN_PARTICIPANT,
-                "participant_id",
-                "no such participant in the participants table",
-            )
+            unknown_participant(row)
             return False
         return True
 
@@ -441,117 +512,128 @@ class _Loader:
                 continue
             row.pid = pid
             if pid in self.participants:
-                row.problem(
-                    Code.DUPLICATE_PARTICIPANT,
-                    "participant_id",
-                    "this participant id appears on an earlier row",
-                )
+                duplicate_participant(row)
                 continue
             self.participants[pid] = None
             self.sink.known.add(pid)
             self.order.append(pid)
-            values = {
-                "birth_year": row.cell("birth_year", parse_int),
-                "gender": row.cell("gender", parse_gender),
-                "statushouder": row.cell("statushouder", parse_bool),
-                "municipality": row.text("municipality") or None,
-                "organisation": row.text("organisation") or None,
-                "referrer": row.text("referrer") or None,
-            }
-            if any(v is MISSING for v in values.values()):
-                continue
-            if values["gender"] is None:
-                values["gender"] = Gender.UNKNOWN
-            attributes = {name: row.text(name) or None for name in rows.extra}
-            participant = row.built(
-                Participant, {"id": pid, "attributes": attributes, **values}, {}
-            )
-            if participant is not MISSING:
+            participant = self.participant(row, pid, rows.extra)
+            if participant is not None:
                 self.participants[pid] = participant
+
+    @staticmethod
+    def participant(row: _Row, pid: str, extra: Sequence[str]) -> Participant | None:
+        """The participant on a registered row, or None after its problems are reported."""
+        values = {
+            "birth_year": row.cell("birth_year", parse_int),
+            "gender": row.cell("gender", parse_gender),
+            "statushouder": row.cell("statushouder", parse_bool),
+            "municipality": row.text("municipality") or None,
+            "organisation": row.text("organisation") or None,
+            "referrer": row.text("referrer") or None,
+        }
+        if any(v is MISSING for v in values.values()):
+            return None
+        if values["gender"] is None:
+            values["gender"] = Gender.UNKNOWN
+        attributes = {name: row.text(name) or None for name in extra}
+        participant = row.built(Participant, {"id": pid, "attributes": attributes, **values}, {})
+        return None if participant is MISSING else participant
 
     def read_events(self, rows: _Rows) -> None:
         for row, pid in self.owned(rows):
-            day = row.cell("date", parse_date, required=True)
-            kind = row.cell("type", parse_type, required=True)
-            event: Event | None = None
-            reason = row.text("reason") or None
-            if kind == "exit":
-                destination = row.cell("destination", parse_destination, required=True)
-                if row.text("phase"):
-                    row.ignored("phase", "an exit")
-                if day is not MISSING and destination is not MISSING:
-                    event = Exit(date=day, destination=destination, reason=reason)
-            elif kind is not MISSING:
-                phase = row.cell("phase", parse_phase, required=True)
-                if row.text("destination"):
-                    row.ignored("destination", f"a {kind}")
-                if kind == "enrolment" and reason:
-                    row.ignored("reason", "an enrolment")
-                if kind == "phase_change" and row.text("referrer"):
-                    row.ignored("referrer", "a phase change")
-                if day is not MISSING and phase is not MISSING:
-                    event = (
-                        Enrolment(date=day, phase=phase, referrer=row.text("referrer") or None)
-                        if kind == "enrolment"
-                        else PhaseChange(date=day, to_phase=phase, reason=reason)
-                    )
-            self.events.setdefault(pid, []).append((row.number, event))
+            self.events.setdefault(pid, []).append((row.number, self.event(row)))
+
+    @staticmethod
+    def event(row: _Row) -> Event | None:
+        """The event on a row, or None after its problems are reported (warnings about values
+        it does not use are reported too)."""
+        day = row.cell("date", parse_date, required=True)
+        kind = row.cell("type", parse_type, required=True)
+        event: Event | None = None
+        reason = row.text("reason") or None
+        if kind == "exit":
+            destination = row.cell("destination", parse_destination, required=True)
+            if row.text("phase"):
+                row.ignored("phase", "an exit")
+            if day is not MISSING and destination is not MISSING:
+                event = Exit(date=day, destination=destination, reason=reason)
+        elif kind is not MISSING:
+            phase = row.cell("phase", parse_phase, required=True)
+            if row.text("destination"):
+                row.ignored("destination", f"a {kind}")
+            if kind == "enrolment" and reason:
+                row.ignored("reason", "an enrolment")
+            if kind == "phase_change" and row.text("referrer"):
+                row.ignored("referrer", "a phase change")
+            if day is not MISSING and phase is not MISSING:
+                event = (
+                    Enrolment(date=day, phase=phase, referrer=row.text("referrer") or None)
+                    if kind == "enrolment"
+                    else PhaseChange(date=day, to_phase=phase, reason=reason)
+                )
+        return event
 
     def read_measurements(self, rows: _Rows) -> None:
-        # the largest table by far (one row per answer): cells are read directly here
+        # the largest table by far (one row per answer)
         responses = self.responses
-        codes_of = self._codes
         for row, pid in self.owned(rows):
-            moment = row.cell("moment", parse_moment, required=True)
-            day = row.cell("date", parse_date, required=True)
-            cells = row.cells
-            instrument_id, item, answer = cells["instrument"], cells["item"], cells["answer"]
-            if not (instrument_id and item) and not row.present("instrument", "item"):
+            found = self.answer(row, pid)
+            if found is None:
                 continue
-            codes = codes_of.get(instrument_id)
-            if codes is None:
-                row.problem(
-                    Code.UNKNOWN_INSTRUMENT,
-                    "instrument",
-                    "no such instrument; pass it to load(instruments=...)",
-                )
-                continue
-            known = self.instruments[instrument_id].version
-            version = cells.get("instrument_version") or known
-            if version != known and same_version(version, known):
-                version = known  # a spreadsheet made a number of it
-            if version != known:
-                row.problem(
-                    Code.UNKNOWN_INSTRUMENT_VERSION,
-                    "instrument_version",
-                    f"expected version '{known}'",
-                )
-                continue
-            known_item = codes.get(item)
-            if known_item is None:
-                row.problem(Code.UNKNOWN_INSTRUMENT_ITEM, "item", "not an item of this instrument")
-                continue
-            item, options = known_item
-            if moment is MISSING or day is MISSING or not answer:
-                continue
-            code = options.get(answer.lower())
-            if code is None:
-                row.problem(Code.ANSWER_OUT_OF_SCALE, "answer", "not an answer on the item's scale")
-                continue
-            answers = responses.setdefault((pid, moment, day, instrument_id, version), {})
+            key, item, code = found
+            answers = responses.setdefault(key, {})
             if item in answers:
-                row.problem(
-                    Code.DUPLICATE_ANSWER,
-                    "item",
-                    "a second answer to this item in the same response",
-                )
+                duplicate_answer(row)
                 continue
             answers[item] = code
-            conditional = self._conditional.get(instrument_id)
+            conditional = self._conditional.get(key[3])
             if conditional is not None and item in conditional:
-                key = (pid, moment, day, instrument_id, version)
                 self._answer_rows.setdefault(key, {})[item] = row.number
         self._not_asked()
+
+    def answer(
+        self, row: _Row, pid: str
+    ) -> tuple[tuple[str, MeasurementMoment, datetime.date, str, str], str, AnswerCode] | None:
+        """One row's answer (the response's key, the item and the code), or None: after its
+        problems are reported, or for an empty answer (a question not answered)."""
+        moment = row.cell("moment", parse_moment, required=True)
+        day = row.cell("date", parse_date, required=True)
+        cells = row.cells
+        instrument_id, item, answer = cells["instrument"], cells["item"], cells["answer"]
+        if not (instrument_id and item) and not row.present("instrument", "item"):
+            return None
+        codes = self._codes.get(instrument_id)
+        if codes is None:
+            row.problem(
+                Code.UNKNOWN_INSTRUMENT,
+                "instrument",
+                "no such instrument; pass it to load(instruments=...)",
+            )
+            return None
+        known = self.instruments[instrument_id].version
+        version = cells.get("instrument_version") or known
+        if version != known and same_version(version, known):
+            version = known  # a spreadsheet made a number of it
+        if version != known:
+            row.problem(
+                Code.UNKNOWN_INSTRUMENT_VERSION,
+                "instrument_version",
+                f"expected version '{known}'",
+            )
+            return None
+        known_item = codes.get(item)
+        if known_item is None:
+            row.problem(Code.UNKNOWN_INSTRUMENT_ITEM, "item", "not an item of this instrument")
+            return None
+        item, options = known_item
+        if moment is MISSING or day is MISSING or not answer:
+            return None
+        code = options.get(answer.lower())
+        if code is None:
+            row.problem(Code.ANSWER_OUT_OF_SCALE, "answer", "not an answer on the item's scale")
+            return None
+        return (pid, moment, day, instrument_id, version), item, code
 
     def _not_asked(self) -> None:
         """Warn about answers to conditional items an earlier answer in the same response says
@@ -575,91 +657,74 @@ class _Loader:
         self._answer_rows.clear()
 
     def read_goals(self, rows: _Rows) -> None:
-        def values(row: _Row) -> dict[str, Any] | None:
-            phase = row.cell("phase", parse_phase, required=True)
-            set_on = row.cell("set_on", parse_date, required=True)
-            status = row.cell("status", parse_status)
-            achieved = row.cell("achieved_on", parse_date)
-            present = row.present("goal_id", "skill_id")
-            if MISSING in (phase, set_on, status, achieved) or not present:
-                return None
-            return {
-                "id": row.text("goal_id"),
-                "skill_id": row.text("skill_id"),
-                "phase": phase,
-                "set_on": set_on,
-                "status": status or GoalStatus.PLANNED,
-                "achieved_on": achieved,
-            }
-
-        def skills_known(found: Mapping[str, Any]) -> bool:
-            return found["skill_id"] in self.catalogue
-
-        self._read_passport_items(
-            rows, "goal_id", values, "skill_id", skills_known, DevelopmentGoal, self.goals
-        )
+        self._read_passport_items(rows, self.passport_tables["goals"])
 
     def read_placements(self, rows: _Rows) -> None:
-        def values(row: _Row) -> dict[str, Any] | None:
-            kind = row.cell("kind", parse_kind, required=True)
-            phase = row.cell("phase", parse_phase, required=True)
-            start = row.cell("start", parse_date, required=True)
-            end = row.cell("end", parse_date)
-            hours = row.cell("hours_per_week", parse_number)
-            present = row.present("placement_id", "organisation")
-            if MISSING in (kind, phase, start, end, hours) or not present:
-                return None
-            if phase not in DEFAULT_PLACEMENT_PHASES.get(kind, frozenset(Phase)):
-                row.problem(
-                    Code.PLACEMENT_PHASE,
-                    "phase",
-                    f"a {kind.value} placement in phase {int(phase)} is unusual",
-                    Severity.WARNING,
-                )
-            return {
-                "id": row.text("placement_id"),
-                "kind": kind,
-                "organisation": row.text("organisation"),
-                "phase": phase,
-                "start": start,
-                "end": end,
-                "hours_per_week": hours,
-                "skills": tuple(s.strip() for s in row.text("skills").split("|") if s.strip()),
-            }
+        self._read_passport_items(rows, self.passport_tables["placements"])
 
-        def skills_known(found: Mapping[str, Any]) -> bool:
-            return all(s in self.catalogue for s in found["skills"])
+    @staticmethod
+    def goal_values(row: _Row) -> dict[str, Any] | None:
+        """A goal row's values, or None after its cell problems are reported."""
+        phase = row.cell("phase", parse_phase, required=True)
+        set_on = row.cell("set_on", parse_date, required=True)
+        status = row.cell("status", parse_status)
+        achieved = row.cell("achieved_on", parse_date)
+        present = row.present("goal_id", "skill_id")
+        if MISSING in (phase, set_on, status, achieved) or not present:
+            return None
+        return {
+            "id": row.text("goal_id"),
+            "skill_id": row.text("skill_id"),
+            "phase": phase,
+            "set_on": set_on,
+            "status": status or GoalStatus.PLANNED,
+            "achieved_on": achieved,
+        }
 
-        self._read_passport_items(
-            rows, "placement_id", values, "skills", skills_known, Placement, self.placements
-        )
+    @staticmethod
+    def placement_values(row: _Row) -> dict[str, Any] | None:
+        """A placement row's values, or None after its cell problems are reported (a kind
+        unusual for the phase is a warning)."""
+        kind = row.cell("kind", parse_kind, required=True)
+        phase = row.cell("phase", parse_phase, required=True)
+        start = row.cell("start", parse_date, required=True)
+        end = row.cell("end", parse_date)
+        hours = row.cell("hours_per_week", parse_number)
+        present = row.present("placement_id", "organisation")
+        if MISSING in (kind, phase, start, end, hours) or not present:
+            return None
+        if phase not in DEFAULT_PLACEMENT_PHASES.get(kind, frozenset(Phase)):
+            row.problem(
+                Code.PLACEMENT_PHASE,
+                "phase",
+                f"a {kind.value} placement in phase {int(phase)} is unusual",
+                Severity.WARNING,
+            )
+        return {
+            "id": row.text("placement_id"),
+            "kind": kind,
+            "organisation": row.text("organisation"),
+            "phase": phase,
+            "start": start,
+            "end": end,
+            "hours_per_week": hours,
+            "skills": split(row.text("skills")),
+        }
 
-    def _read_passport_items(  # noqa: PLR0917 - the shared skeleton of two readers
-        self,
-        rows: _Rows,
-        id_column: str,
-        values: Callable[[_Row], dict[str, Any] | None],
-        skill_column: str,
-        skills_known: Callable[[Mapping[str, Any]], bool],
-        cls: Callable[..., Any],
-        store: dict[str, list[Any]],
-    ) -> None:
+    def _read_passport_items(self, rows: _Rows, table: _PassportTable) -> None:
         """Goals and placements: each row's values, an id used twice by one participant,
         skills not in the catalogue, then the object (or the FieldError it raises)."""
         seen: set[tuple[str, str]] = set()
         for row, pid in self.owned(rows):
-            found = values(row)
+            found = table.values(row)
             if found is None:
                 continue
             key = (pid, found["id"])
-            if key in seen:
-                row.problem(Code.DUPLICATE_ID, id_column, "an id used twice")
+            duplicate = key in seen
             seen.add(key)
-            if not skills_known(found):
-                row.problem(Code.UNKNOWN_SKILL, skill_column, "a skill not in the catalogue")
-            built = row.built(cls, found, {"id": id_column})
-            if built is not MISSING:
-                store.setdefault(pid, []).append(built)
+            built = table.judge(row, found, duplicate=duplicate)
+            if built is not None:
+                table.store.setdefault(pid, []).append(built)
 
     def read_coach_assignments(self, rows: _Rows) -> None:
         for row, pid in self.owned(rows):
@@ -805,30 +870,43 @@ class _Loader:
                     number = rows[0]
                 self.sink.add(issue.code, table, number, pid, None, issue.message, issue.severity)
 
-    def check_histories(self, events_read: bool) -> dict[str, tuple[Event, ...]]:
+    def check_histories(self, events_read: bool) -> Mapping[str, tuple[Event, ...]]:
         histories: dict[str, tuple[Event, ...]] = {}
         for pid in self.order:
-            rows = self.events.get(pid, [])
-            if not rows and events_read:
-                self.sink.add(
-                    Code.NO_EVENTS,
-                    "events",
-                    None,
-                    pid,
-                    None,
-                    "a participant without any event",
-                    Severity.WARNING,
-                )
-            events = [e for _, e in rows if e is not None]
-            numbers = [n for n, e in rows if e is not None]
-            for issue in validate_events(events, policy=self.policy, participant_id=pid):
-                number = numbers[issue.index] if issue.index is not None else None
-                column = _EVENT_COLUMNS.get(issue.field or "")
-                self.sink.add(
-                    issue.code, "events", number, pid, column, issue.message, issue.severity
-                )
-            histories[pid] = tuple(events)
+            histories[pid] = self.history(pid, self.events.get(pid, []), events_read)
         return histories
+
+    def history(
+        self, pid: str, rows: Sequence[tuple[int, Event | None]], events_read: bool
+    ) -> tuple[Event, ...]:
+        """Report a participant without events and what the history rules find in one
+        participant's (row number, event) list; the events read."""
+        if not rows and events_read:
+            self.sink.add(
+                Code.NO_EVENTS,
+                "events",
+                None,
+                pid,
+                None,
+                "a participant without any event",
+                Severity.WARNING,
+            )
+        events = [e for _, e in rows if e is not None]
+        numbers = [n for n, e in rows if e is not None]
+        for issue in validate_events(events, policy=self.policy, participant_id=pid):
+            number = numbers[issue.index] if issue.index is not None else None
+            column = _EVENT_COLUMNS.get(issue.field or "")
+            self.sink.add(issue.code, "events", number, pid, column, issue.message, issue.severity)
+        return tuple(events)
+
+    def valid_participant(self, pid: str) -> bool:
+        """The participant's own row was valid."""
+        return self.participants[pid] is not None
+
+    def loadable(self) -> list[str]:
+        """The participants :meth:`records` would load: no error anywhere, a valid row."""
+        bad = self.sink.bad()
+        return [pid for pid in self.order if pid not in bad and self.valid_participant(pid)]
 
     def records(self, histories: Mapping[str, tuple[Event, ...]]) -> list[ParticipantRecord]:
         bad = self.sink.bad()
@@ -887,15 +965,26 @@ def load_tables(
     progress: Callable[[str], None] | None = None,
     guidance_policy: GuidancePolicy | None = None,
     limits: ProblemLimits | None = None,
+    backend: str = "python",
+    build: bool = True,
 ) -> tuple[list[ParticipantRecord], ValidationReport]:
     """The records of the participants without errors, and the report on everything.
 
     A table that could not be opened or read as a whole (any problem without a row that is
     an error) would leave every record incomplete: then no participant is loaded.
+    ``backend="arrow"`` reads the large CSV tables in columns (:mod:`._columnar`). With
+    ``build=False`` no record is built (the report counts who would be loaded).
     """
-    loader = _Loader(policy, instruments, catalogue, limits)
+    loader: _Loader
+    if backend == "arrow":
+        from piezomethod.dataset._columnar import ColumnarLoader  # noqa: PLC0415 - optional
+
+        loader = ColumnarLoader(policy, instruments, catalogue, limits)
+    else:
+        loader = _Loader(policy, instruments, catalogue, limits)
     loader.sink.problems += problems
     records: list[ParticipantRecord] = []
+    loaded: set[str] = set()
     # without the participants table every other row would be about an unknown participant
     if "participants" in raw and not any(p.code is Code.MISSING_TABLE for p in problems):
         usable = not any(p.is_error and p.row is None for p in problems)
@@ -922,7 +1011,10 @@ def load_tables(
                     close()  # a database cursor, a file: as soon as the table is read
         histories = loader.check_histories(events_read=events_read)
         loader.check_guidance(histories, guidance_policy or GuidancePolicy(), events_read)
-        if usable:
+        if usable and build:
             records = loader.records(histories)
-    report = loader.sink.report(loader.order, {r.id for r in records})
+            loaded = {r.id for r in records}
+        elif usable:
+            loaded = set(loader.loadable())
+    report = loader.sink.report(loader.order, loaded, backend, getattr(loader, "fallbacks", ()))
     return records, report

@@ -48,6 +48,16 @@ DATABASE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
 
 
 @attrs.frozen
+class CsvFile:
+    """Where a CSV table's rows come from, as decided before they are read: a columnar reader
+    can read the same file, the same way."""
+
+    path: os.PathLike[str]
+    encoding: str
+    delimiter: str
+
+
+@attrs.frozen
 class RawTable:
     """One table as read: its header and its rows of cells (read lazily).
 
@@ -55,6 +65,7 @@ class RawTable:
     boolean, None); the loader turns it into text with :func:`._frame.cell`. ``escaped`` is
     True for files a spreadsheet opens, where a leading ``'`` guards a formula character.
     ``unreadable`` says what went wrong if reading fails half-way (a decoding error).
+    ``csv`` says which file, encoding and separator the rows are read from (CSV only).
     """
 
     header: list[str]
@@ -62,6 +73,7 @@ class RawTable:
     escaped: bool = False
     typed: bool = False
     unreadable: str = "the table cannot be read"
+    csv: CsvFile | None = None
 
 
 def table_problem(

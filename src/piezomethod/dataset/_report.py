@@ -126,6 +126,11 @@ class ValidationReport:
     an error. Every id is either loaded or quarantined. Past the :class:`ProblemLimits`,
     problems are counted in ``omitted`` (by table, code and severity) instead of listed; the
     counts, :attr:`ok` and the summary include them.
+
+    ``backend`` says which loader made the report (``"python"``, the reference, or
+    ``"arrow"``, the columnar one) and ``fallbacks`` which tables the columnar loader left to
+    the reference reader, and why. Both backends make the same report, so these two fields do
+    not take part in comparing reports.
     """
 
     problems: tuple[DataProblem, ...]
@@ -134,6 +139,8 @@ class ValidationReport:
     quarantined: tuple[str, ...]
     omitted: tuple[Omitted, ...] = ()
     limits: ProblemLimits = ProblemLimits()
+    backend: str = attrs.field(default="python", eq=False)
+    fallbacks: tuple[str, ...] = attrs.field(default=(), eq=False)
 
     @property
     def ok(self) -> bool:
@@ -191,6 +198,8 @@ class ValidationReport:
                 }
                 for o in self.omitted
             ],
+            "backend": self.backend,
+            "fallbacks": list(self.fallbacks),
         }
 
     @checked

@@ -19,7 +19,13 @@ from pathlib import Path
 from piezomethod._checks import checked
 from piezomethod.dataset._names import NO_MAPPING
 from piezomethod.dataset._package import read_provenance
-from piezomethod.dataset._read import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, Opened, RawTable
+from piezomethod.dataset._read import (
+    TEXT_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    CsvFile,
+    Opened,
+    RawTable,
+)
 from piezomethod.errors import Code, FieldError, Severity
 
 _CHUNK = 1 << 20
@@ -102,13 +108,11 @@ def _delimiter(header: str) -> str:
         return ","
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[list[str]]:
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
     # the module-wide limit only ever goes up: other users of csv are not narrowed
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
     with path.open(encoding=encoding, newline="") as handle:
-        delimiter = _delimiter(handle.readline())
-        handle.seek(0)
         yield from csv.reader(handle, csv.excel, delimiter=delimiter)
 
 
@@ -124,13 +128,16 @@ def read_csv(path: Path, table: str, opened: Opened) -> None:
         f"the file cannot be read as CSV text in {encoding} (a broken quote or a cell over "
         f"{FIELD_LIMIT >> 20} MiB, or the wrong encoding): pass the right one (--encoding)"
     )
-    rows = _csv_rows(path, encoding)
     try:
+        with path.open(encoding=encoding, newline="") as handle:
+            delimiter = _delimiter(handle.readline())
+        rows = _csv_rows(path, encoding, delimiter)
         header = next(rows, [])
     except (UnicodeDecodeError, csv.Error):
         opened.problem(table, Code.UNREADABLE_TABLE, unreadable)
         return
-    opened.add(table, RawTable(header, rows, escaped=True, unreadable=unreadable))
+    source = CsvFile(path, encoding, delimiter)
+    opened.add(table, RawTable(header, rows, escaped=True, unreadable=unreadable, csv=source))
 
 
 def read_folder(folder: Path, opened: Opened) -> None:
