@@ -192,7 +192,7 @@ def load(
     chosen = _backend(backend)
     opened = open_source(source, mapping=names, encoding=encoding)
     try:
-        records, report = load_tables(
+        loaded, report = load_tables(
             opened.tables,
             opened.problems,
             policy=policy or TransitionPolicy.methodiek(),
@@ -207,13 +207,17 @@ def load(
         )
     finally:
         opened.close()
-    cohort = Cohort(
-        records=records,
-        as_of=as_of or _as_of(records),
-        name=name,
-        synthetic=opened.provenance.get("synthetic") is True,
-    )
-    return Dataset(cohort=cohort, report=report)
+    synthetic = opened.provenance.get("synthetic") is True
+
+    def build() -> Cohort:
+        records = loaded.all()
+        return Cohort(
+            records=records, as_of=as_of or _as_of(records), name=name, synthetic=synthetic
+        )
+
+    if loaded.built or not loaded.ids:
+        return Dataset(cohort=build(), report=report)
+    return Dataset(report=report, build=build, one=loaded.one, ids=loaded.ids)
 
 
 _REPORT_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("report_only", default=False)

@@ -52,6 +52,7 @@ from piezomethod.dataset._cells import (
 from piezomethod.dataset._loader import (
     MAX_CELL,
     MISSING,
+    Loaded,
     _Collector,
     _Loader,
     _PassportTable,
@@ -336,6 +337,8 @@ class ColumnarLoader(_Loader):
         self._events: _EventColumns | None = None
         self._answers: _AnswerColumns | None = None
         self._passport: dict[str, _PassportColumns] = {}
+        self._histories: Mapping[str, tuple[Event, ...]] = {}
+        self._fallen_responses: dict[str, list[Measurement]] | None = None
 
     def read(self, rows: _Rows) -> None:
         fast: dict[str, Callable[[_Table], None]] = {
@@ -352,8 +355,7 @@ class ColumnarLoader(_Loader):
         try:
             table = read_columns(rows.raw, rows)
         except Fallback as why:
-            if rows.raw.csv is not None:
-                self.fallbacks.append(f"{rows.table.name}: {why}")
+            self.fallbacks.append(f"{rows.table.name}: {why}")
             super().read(rows)
             return
         reader(table)
@@ -614,37 +616,46 @@ class ColumnarLoader(_Loader):
 
     # -- records --------------------------------------------------------------------------------
 
+    def loaded(self, histories: Mapping[str, tuple[Event, ...]], *, build: bool) -> Loaded:
+        """Who is loaded; each record is built from the columns when it is asked for."""
+        ids = self.loadable()
+        if not build:
+            return Loaded(ids, {})
+        self._histories = histories
+        return Loaded(ids, {}, self.record)
+
     def records(self, histories: Mapping[str, tuple[Event, ...]]) -> list[ParticipantRecord]:
-        bad = self.sink.bad()
-        measurements = (
-            self._answers.measurements(bad) if self._answers is not None else self._responses(bad)
+        return self.loaded(histories, build=True).all()
+
+    def record(self, pid: str) -> ParticipantRecord:
+        """One loaded participant's record, built from the columns (and from what the
+        reference reader kept of tables that fell back)."""
+        participant = self.participant_of(pid)
+        assert participant is not None  # only loaded participants are asked for
+        place = self.index[pid] if self.index else self.order.index(pid)
+        if self._answers is not None:
+            measurements = self._answers.of(place)
+        else:
+            if self._fallen_responses is None:
+                self._fallen_responses = self._responses(self.sink.bad())
+            measurements = self._fallen_responses.get(pid, [])
+        parts = [
+            self._passport[name].of(place) if name in self._passport else store.get(pid, [])
+            for name, store in (("goals", self.goals), ("placements", self.placements))
+        ]
+        goals, placements = parts
+        passport = (
+            DevelopmentPassport(participant_id=pid, goals=goals, placements=placements)
+            if goals or placements
+            else None
         )
-        passports = {name: found.by_participant(bad) for name, found in self._passport.items()}
-        goals = passports.get("goals", self.goals)
-        placements = passports.get("placements", self.placements)
-        found: list[ParticipantRecord] = []
-        for pid in self.order:
-            if pid in bad:
-                continue
-            participant = self.participant_of(pid)
-            if participant is None:
-                continue
-            mine = goals.get(pid, ()), placements.get(pid, ())
-            passport = (
-                DevelopmentPassport(participant_id=pid, goals=mine[0], placements=mine[1])
-                if mine[0] or mine[1]
-                else None
-            )
-            found.append(
-                ParticipantRecord(
-                    participant=participant,
-                    trajectory=Trajectory._trusted(participant_id=pid, events=histories[pid]),
-                    measurements=measurements.get(pid, ()),
-                    passport=passport,
-                    guidance=self.guidance.get(pid),
-                )
-            )
-        return found
+        return ParticipantRecord(
+            participant=participant,
+            trajectory=Trajectory._trusted(participant_id=pid, events=self._histories[pid]),
+            measurements=measurements,
+            passport=passport,
+            guidance=self.guidance.get(pid),
+        )
 
     def _responses(self, bad: set[str]) -> dict[str, list[Measurement]]:
         """The measurements the reference reader kept (the table fell back)."""
@@ -658,8 +669,20 @@ class ColumnarLoader(_Loader):
                     Measurement(participant_id=pid, moment=moment, date=day, response=response)
                 )
         for mine in found.values():
-            mine.sort(key=lambda m: (m.date, _MOMENTS.index(m.moment), m.response.instrument_id))
+            mine.sort(key=_measurement_order)
         return found
+
+
+def _measurement_order(m: Measurement) -> tuple[datetime.date, int, str]:
+    return (m.date, _MOMENTS.index(m.moment), m.response.instrument_id)
+
+
+def _grouped(place: Ints, participants: int) -> tuple[Ints, Ints]:
+    """The positions with a participant (``place >= 0``), grouped by participant in file
+    order, and where each participant's group starts (``participants + 1`` bounds)."""
+    rows = np.flatnonzero(place >= 0)
+    order = rows[np.argsort(place[rows], kind="stable")]
+    return order, np.searchsorted(place[order], np.arange(participants + 1))
 
 
 _ANSWER_COLUMNS = ("instrument", "instrument_version", "item", "answer")
@@ -699,12 +722,8 @@ class _EventColumns(Mapping[str, tuple[Event, ...]]):
     ) -> None:
         self.loader = loader
         self.table = table
-        rows = np.flatnonzero(owned)
-        order = np.argsort(place[rows], kind="stable")
-        self.rows_by_place = rows[order]
+        self.rows_by_place, self.start = _grouped(np.where(owned, place, -1), len(loader.order))
         self.place = place[self.rows_by_place]
-        participants = len(loader.order)
-        self.start = np.searchsorted(self.place, np.arange(participants + 1))
         self.clean = clean
         self.built = built
         # per row: whether the reference has (or would have) an event for it
@@ -823,6 +842,7 @@ class _AnswerColumns:
         self.codes = codes
         self.slot_names: list[tuple[str, str]] = []  # (instrument id, item id) per slot
         self.response = np.zeros(0, dtype=np.int64)
+        self._groups: tuple[Ints, Ints] | None = None
 
     def _keep(self, keep: Bools) -> None:
         for name in ("rows", "place", "moment", "day", "slot", "combo", "response"):
@@ -923,28 +943,28 @@ class _AnswerColumns:
                 Severity.WARNING,
             )
 
-    def measurements(self, bad: set[str]) -> dict[str, list[Measurement]]:
-        """Per participant without errors, its measurements in the reference's order."""
+    def of(self, place: int) -> list[Measurement]:
+        """One participant's measurements, in the reference's order."""
+        if self._groups is None:
+            self._groups = _grouped(self.place, len(self.loader.order))
+        order, starts = self._groups
+        mine = order[starts[place] : starts[place + 1]]
+        by_response: dict[int, list[int]] = {}
+        for at in mine.tolist():
+            by_response.setdefault(int(self.response[at]), []).append(at)
         loader = self.loader
-        found: dict[str, list[Measurement]] = {}
-        order = np.argsort(self.response, kind="stable")
-        bounds = np.flatnonzero(np.diff(self.response[order])) + 1
-        for group in np.split(order, bounds) if len(order) else []:
-            at = int(group[0])
-            pid = loader.order[self.place[at]]
-            if pid in bad:
-                continue
+        pid = loader.order[place]
+        found = []
+        for group in by_response.values():
+            at = group[0]
             instrument_id = self.slot_names[self.slot[at]][0]
-            answers = {
-                self.slot_names[s][1]: self.codes[c]
-                for s, c in zip(self.slot[group].tolist(), self.combo[group].tolist(), strict=True)
-            }
+            answers = {self.slot_names[self.slot[a]][1]: self.codes[self.combo[a]] for a in group}
             response = Response(
                 instrument_id=instrument_id,
                 instrument_version=loader.instruments[instrument_id].version,
                 answers=answers,
             )
-            found.setdefault(pid, []).append(
+            found.append(
                 Measurement(
                     participant_id=pid,
                     moment=_MOMENTS[self.moment[at]],
@@ -952,8 +972,7 @@ class _AnswerColumns:
                     response=response,
                 )
             )
-        for mine in found.values():
-            mine.sort(key=lambda m: (m.date, _MOMENTS.index(m.moment), m.response.instrument_id))
+        found.sort(key=_measurement_order)
         return found
 
 
@@ -975,24 +994,20 @@ class _PassportColumns:
         self.clean = clean
         self.built = built
         self.described = described
+        self._groups: tuple[Ints, Ints] | None = None
 
-    def by_participant(self, bad: set[str]) -> dict[str, list[Any]]:
-        """Per participant without errors, its objects in file order."""
-        order = self.loader.order
-        found: dict[str, list[Any]] = {}
-        scratch = _Collector()
-        for index in np.flatnonzero(self.place >= 0).tolist():
-            pid = order[self.place[index]]
-            if pid in bad:
-                continue
+    def of(self, place: int) -> list[Any]:
+        """One participant's objects, in file order."""
+        if self._groups is None:
+            self._groups = _grouped(self.place, len(self.loader.order))
+        order, starts = self._groups
+        found = []
+        for index in order[starts[place] : starts[place + 1]].tolist():
             if self.clean[index]:
-                row = _Row(scratch, self.table.name, 0, self.table.cells(index))
+                row = _Row(_Collector(), self.table.name, 0, self.table.cells(index))
                 values = self.described.values(row)
-                assert values is not None
-                item = self.described.cls(**values)
-            else:
-                item = self.built.get(index)
-                if item is None:
-                    continue
-            found.setdefault(pid, []).append(item)
+                assert values is not None  # a clean row has its values
+                found.append(self.described.cls(**values))
+            elif self.built.get(index) is not None:
+                found.append(self.built[index])
         return found

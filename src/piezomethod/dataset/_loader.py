@@ -366,6 +366,24 @@ class _Rows:
             yield row
 
 
+class Loaded:
+    """The participants loaded: their ids in file order, and each one's record (built, or
+    built on demand by ``one``)."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        built: Mapping[str, ParticipantRecord],
+        one: Callable[[str], ParticipantRecord] | None = None,
+    ) -> None:
+        self.ids = ids
+        self.built = built
+        self.one = one or built.__getitem__
+
+    def all(self) -> list[ParticipantRecord]:
+        return [self.one(pid) for pid in self.ids]
+
+
 class _PassportTable:
     """What goals and placements share: an id column, the row's values, the skills it names
     and the object it becomes (kept per participant in ``store``)."""
@@ -908,6 +926,13 @@ class _Loader:
         bad = self.sink.bad()
         return [pid for pid in self.order if pid not in bad and self.valid_participant(pid)]
 
+    def loaded(self, histories: Mapping[str, tuple[Event, ...]], *, build: bool) -> Loaded:
+        """Who is loaded, and their records (the reference builds them all now)."""
+        if not build:
+            return Loaded(self.loadable(), {})
+        records = self.records(histories)
+        return Loaded([r.id for r in records], {r.id: r for r in records})
+
     def records(self, histories: Mapping[str, tuple[Event, ...]]) -> list[ParticipantRecord]:
         bad = self.sink.bad()
         measurements: dict[str, list[Measurement]] = {}
@@ -967,13 +992,14 @@ def load_tables(
     limits: ProblemLimits | None = None,
     backend: str = "python",
     build: bool = True,
-) -> tuple[list[ParticipantRecord], ValidationReport]:
+) -> tuple[Loaded, ValidationReport]:
     """The records of the participants without errors, and the report on everything.
 
     A table that could not be opened or read as a whole (any problem without a row that is
     an error) would leave every record incomplete: then no participant is loaded.
-    ``backend="arrow"`` reads the large CSV tables in columns (:mod:`._columnar`). With
-    ``build=False`` no record is built (the report counts who would be loaded).
+    ``backend="arrow"`` reads the large CSV tables in columns (:mod:`._columnar`) and builds
+    records on demand; the reference builds them at once. With ``build=False`` no record is
+    built (the report counts who would be loaded).
     """
     loader: _Loader
     if backend == "arrow":
@@ -983,8 +1009,7 @@ def load_tables(
     else:
         loader = _Loader(policy, instruments, catalogue, limits)
     loader.sink.problems += problems
-    records: list[ParticipantRecord] = []
-    loaded: set[str] = set()
+    loaded = Loaded([], {})
     # without the participants table every other row would be about an unknown participant
     if "participants" in raw and not any(p.code is Code.MISSING_TABLE for p in problems):
         usable = not any(p.is_error and p.row is None for p in problems)
@@ -1011,10 +1036,9 @@ def load_tables(
                     close()  # a database cursor, a file: as soon as the table is read
         histories = loader.check_histories(events_read=events_read)
         loader.check_guidance(histories, guidance_policy or GuidancePolicy(), events_read)
-        if usable and build:
-            records = loader.records(histories)
-            loaded = {r.id for r in records}
-        elif usable:
-            loaded = set(loader.loadable())
-    report = loader.sink.report(loader.order, loaded, backend, getattr(loader, "fallbacks", ()))
-    return records, report
+        if usable:
+            loaded = loader.loaded(histories, build=build)
+    report = loader.sink.report(
+        loader.order, set(loaded.ids), backend, getattr(loader, "fallbacks", ())
+    )
+    return loaded, report

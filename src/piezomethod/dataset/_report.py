@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -11,7 +12,7 @@ import attrs
 from piezomethod import _frames
 from piezomethod._checks import at_least, checked, fields, to_enum
 from piezomethod._i18n import Lang, check_lang
-from piezomethod.errors import Code, Severity
+from piezomethod.errors import Code, FieldError, Severity
 from piezomethod.records import Cohort, ParticipantRecord
 from piezomethod.serialization import SCHEMA_VERSION
 
@@ -258,14 +259,72 @@ def _plain(value: object) -> object:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-@attrs.frozen(kw_only=True, field_transformer=fields)
 class Dataset:
-    """What :func:`load` returns: the cohort of valid records and the validation report."""
+    """What :func:`load` returns: the validation report and the valid records.
 
-    cohort: Cohort
-    report: ValidationReport
+    The records are built on demand: :meth:`record` builds one participant's, and the first
+    use of :attr:`cohort` (or :attr:`records`) builds them all, once. Until then a loaded
+    dataset holds its tables in compact columns (with the columnar backend), so loading a
+    large dataset to read its report, or a few participants, costs no more than validating it.
+    """
+
+    __slots__ = ("_build", "_cohort", "_ids", "_one", "report")
+
+    def __init__(
+        self,
+        *,
+        report: ValidationReport,
+        cohort: Cohort | None = None,
+        build: Callable[[], Cohort] | None = None,
+        one: Callable[[str], ParticipantRecord] | None = None,
+        ids: Sequence[str] = (),
+    ) -> None:
+        if (cohort is None) == (build is None):
+            raise TypeError("a Dataset needs a cohort or a way to build one")
+        self.report = report
+        self._cohort = cohort
+        self._build = build
+        self._one = one
+        self._ids = {pid: n for n, pid in enumerate(ids)} if build is not None else None
+
+    def __repr__(self) -> str:
+        return f"Dataset(report={self.report!r}, records={self.report.loaded})"
+
+    @property
+    def cohort(self) -> Cohort:
+        """The cohort of valid records (built on first use)."""
+        if self._cohort is None:
+            assert self._build is not None
+            self._cohort = self._build()
+            self._build = self._one = None
+        return self._cohort
 
     @property
     def records(self) -> tuple[ParticipantRecord, ...]:
         """The loaded (valid) records."""
         return self.cohort.records
+
+    @property
+    def participant_ids(self) -> tuple[str, ...]:
+        """The ids of the loaded participants, in the order of the participants table."""
+        if self._ids is not None and self._cohort is None:
+            return tuple(self._ids)
+        return tuple(r.participant.id for r in self.cohort.records)
+
+    @checked
+    def record(self, participant_id: str) -> ParticipantRecord:
+        """One loaded participant's record, built now if the cohort is not built yet; a
+        ``FieldError`` (``unknown_participant``) for an id that was not loaded (not in the
+        data, or quarantined: see the report)."""
+        if self._one is not None and self._ids is not None:
+            if participant_id in self._ids:
+                return self._one(participant_id)
+        else:
+            for found in self.cohort.records:
+                if found.participant.id == participant_id:
+                    return found
+        raise FieldError(
+            "no loaded participant has this id (not in the data, or quarantined)",
+            code=Code.UNKNOWN_PARTICIPANT,
+            field="participant_id",
+        )

@@ -1,0 +1,141 @@
+"""The two loaders: choosing one, what the columnar one leaves to the reference (and says
+so), files read in several pyarrow chunks, and records built on demand."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+import piezomethod.dataset as ds
+from piezomethod.dataset import load, validate, write_tables
+from piezomethod.synth import synthetic_cohort
+
+from .builders import refused
+
+pytest.importorskip("pyarrow")
+from piezomethod.dataset import _columnar
+
+_COHORT = synthetic_cohort(n=40, seed=7)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    write_tables(_COHORT, tmp_path)
+    return tmp_path
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _save(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def test_the_columnar_backend_is_the_default_when_installed(folder: Path) -> None:
+    assert ds.columnar_available()
+    report = validate(folder)
+    assert report.backend == "arrow"
+    assert report.fallbacks == ()
+    assert report.to_dict()["backend"] == "arrow"
+
+
+def test_an_unknown_backend_is_refused(folder: Path) -> None:
+    refused(lambda: load(folder, backend="duckdb"), "unknown_value", "backend")
+
+
+def test_the_arrow_backend_without_pyarrow_is_refused_and_the_default_is_python(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ds, "columnar_available", lambda: False)
+    refused(lambda: load(folder, backend="arrow"), "needs_extra", "backend")
+    assert validate(folder).backend == "python"
+
+
+# (what is done to measurements.csv, the reason the report gives)
+_FALLBACKS = [
+    ("short", "rows of another width than the header, or text that does not decode"),
+    ("long", "rows of another width than the header, or text that does not decode"),
+    ("unnamed", "a column without a name"),
+    ("huge", "a cell longer than a spreadsheet cell holds"),
+]
+
+
+@pytest.mark.parametrize(("how", "reason"), _FALLBACKS)
+def test_a_table_pyarrow_cannot_read_as_the_reference_falls_back_and_says_why(
+    folder: Path, how: str, reason: str
+) -> None:
+    path = folder / "measurements.csv"
+    rows = _rows(path)
+    if how == "short":
+        rows[3] = rows[3][:2]
+    elif how == "long":
+        rows[3] = [*rows[3], "extra"]
+    elif how == "unnamed":
+        rows = [[*r, ""] for r in rows]
+    else:
+        rows[3][5] = "x" * 40_000
+    _save(path, rows)
+    columnar = load(folder, backend="arrow")
+    reference = load(folder, backend="python")
+    assert columnar.report.fallbacks == (f"measurements: {reason}",)
+    assert columnar.report == reference.report
+    assert columnar.records == reference.records
+
+
+def test_a_workbook_is_read_by_the_reference_and_the_report_says_so(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    book = tmp_path / "data.xlsx"
+    write_tables(synthetic_cohort(n=5, seed=1), book)
+    report = validate(book, backend="arrow")
+    assert report.backend == "arrow"
+    assert "participants: not a CSV file" in report.fallbacks
+    assert report == validate(book, backend="python")
+
+
+def test_a_file_read_in_many_chunks_gives_the_same_report(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = folder / "measurements.csv"
+    rows = _rows(path)
+    # problems far apart, so that they fall in different chunks
+    rows[2][5] = "99"
+    rows[-2][1] = "ENTRY "
+    rows[len(rows) // 2][0] = "onbekend"
+    rows.insert(len(rows) // 3, list(rows[len(rows) // 3]))
+    _save(path, rows)
+    monkeypatch.setattr(_columnar, "_BLOCK", 4096)
+    columnar = load(folder, backend="arrow")
+    assert columnar.report == load(folder, backend="python").report
+    assert {p.code.value for p in columnar.report.problems} >= {
+        "answer_out_of_scale",
+        "unknown_participant",
+        "duplicate_answer",
+    }
+
+
+def test_records_are_built_on_demand_one_or_all(folder: Path) -> None:
+    rows = _rows(folder / "events.csv")
+    broken = rows[1][0]
+    rows[1][1] = "31-02-2020"
+    _save(folder / "events.csv", rows)
+    dataset = load(folder, backend="arrow", as_of=_COHORT.as_of)
+    ids = dataset.participant_ids
+    assert broken not in ids
+    assert len(ids) == dataset.report.loaded == len(_COHORT) - 1
+    one = dataset.record(ids[-1])
+    assert one == next(r for r in _COHORT.records if r.id == ids[-1])
+    refused(lambda: dataset.record(broken), "unknown_participant", "participant_id")
+    refused(lambda: dataset.record("nobody"), "unknown_participant", "participant_id")
+    # all of them, once, as the reference builds them
+    assert dataset.records == load(folder, backend="python", as_of=_COHORT.as_of).records
+    assert dataset.cohort is dataset.cohort
+    assert dataset.record(ids[0]) is dataset.records[0]
+
+
+def test_the_space_characters_are_those_str_strip_removes() -> None:
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == _columnar.SPACE
