@@ -6,20 +6,22 @@ ever holds a large cohort. Then every measured step runs in a fresh process star
 small parent, three rounds each, and the medians are printed:
 
 * ``parse``: ``pyarrow.csv.read_csv`` of the same files — the yardstick, in the same run;
-* ``validate``: ``piezomethod.dataset.validate`` (the report only);
-* ``load``: ``piezomethod.dataset.load`` (the report and the records);
+* ``validate``: ``piezomethod.dataset.validate`` (the report only), per backend;
+* ``load``: ``piezomethod.dataset.load`` (the report, records available), per backend — the
+  reference builds every record, the columnar backend builds them on demand;
+* ``records``: ``load(...).cohort`` — every record built (the load itself not counted);
 * ``analytics``: every analytics function the report calls, on the loaded cohort (timed after
-  the load, which is not counted).
+  the load and the records, which are not counted).
 
 Peak memory is each step's own: ``VmHWM`` from ``/proc/self/status`` of its process (not
 ``ru_maxrss``, which Linux carries over ``fork`` and ``exec`` from a large parent).
 
     python benchmarks/bench_datasets.py [--sizes 10000 100000] [--big] [--rounds 3]
 
-``--big`` adds 1,000,000 participants. Targets (issue 15), on a 2-core machine: validate at
-most 3x the parse (1x with the columnar backend to come, which this script will time beside the
-pure-Python one), load at most 5x at 100k, analytics under 1 s at 100k; the pure-Python path at
-most 15x. Timings are printed, never asserted.
+``--big`` adds 1,000,000 participants (the pure-Python backend is left out there unless
+``--backends`` names it: it takes minutes per round). Targets (issue 15), on a 2-core
+machine: validate at most 3x the parse, load at most 5x at 100k, analytics under 1 s at 100k;
+the pure-Python path at most 15x. Timings are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 CHUNK = 50_000
-STEPS = ("parse", "validate", "load", "analytics")
+BACKENDS = ("python", "arrow")
 
 
 def _peak_mib() -> float:
@@ -71,7 +73,7 @@ def _generate(size: int, folder: Path) -> None:
         del cohort
 
 
-def _step(step: str, folder: Path) -> dict[str, Any]:
+def _step(step: str, folder: Path, backend: str = "arrow") -> dict[str, Any]:
     """Run one step in this (fresh) process; its seconds and its own peak memory."""
     found: dict[str, Any] = {}
     if step == "parse":
@@ -81,24 +83,27 @@ def _step(step: str, folder: Path) -> dict[str, Any]:
         rows = sum(pacsv.read_csv(path).num_rows for path in sorted(folder.glob("*.csv")))
         found["seconds"] = time.perf_counter() - start
         found["rows"] = rows
-    elif step in ("validate", "load"):
+    elif step in ("validate", "load", "records"):
         from piezomethod.dataset import load, validate  # noqa: PLC0415
 
         start = time.perf_counter()
         if step == "validate":
-            report = validate(folder)
+            report = validate(folder, backend=backend)
         else:
-            dataset = load(folder)
+            dataset = load(folder, backend=backend)
             report = dataset.report
-            found["records"] = len(dataset.cohort.records)
+            if step == "records":
+                start = time.perf_counter()
+                found["records"] = len(dataset.cohort.records)
         found["seconds"] = time.perf_counter() - start
-        found["problems"] = len(report.problems)
+        found["problems"] = report.total
         found["loaded"] = report.loaded
+        found["backend"] = report.backend
     else:
         from piezomethod import analytics as a  # noqa: PLC0415
         from piezomethod.dataset import load  # noqa: PLC0415
 
-        cohort = load(folder).cohort
+        cohort = load(folder, backend=backend).cohort
         found["events"] = sum(len(r.trajectory.events) for r in cohort.records)
         start = time.perf_counter()
         a.entry_phases(cohort)
@@ -116,9 +121,9 @@ def _step(step: str, folder: Path) -> dict[str, Any]:
     return found
 
 
-def _run(step: str, folder: Path) -> dict[str, Any]:
+def _run(step: str, folder: Path, backend: str = "arrow") -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, __file__, "--step", step, str(folder)],
+        [sys.executable, __file__, "--step", step, str(folder), backend],
         check=True,
         capture_output=True,
         text=True,
@@ -132,11 +137,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--big", action="store_true", help="also 1,000,000 participants")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=None)
+    parser.add_argument(
+        "--skip", nargs="+", choices=("records", "analytics"), default=[], help="steps not run"
+    )
+    parser.add_argument("--step", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        print(json.dumps(_step(args.step[0], Path(args.step[1]))))
+        print(json.dumps(_step(args.step[0], Path(args.step[1]), args.step[2])))
         return
     if args.generate:
         _generate(int(args.generate[0]), Path(args.generate[1]))
@@ -144,33 +153,51 @@ def main() -> None:
     sizes = [*args.sizes, *([1_000_000] if args.big else [])]
     print(
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores; "
-        f"medians of {args.rounds} rounds, each step in a fresh process; backend: python "
-        "(the columnar backend is not built yet)"
+        f"medians of {args.rounds} rounds, each step in a fresh process"
     )
     print(
-        f"{'participants':>12} {'answers':>10} {'MB':>5} {'parse s':>8} {'validate s':>10} "
-        f"{'x':>5} {'load s':>7} {'x':>5} {'load/1k s':>9} {'analytics s':>11} "
-        f"{'peak MiB parse/validate/load/analytics':>39}"
+        f"{'participants':>12} {'answers':>10} {'MB':>5} {'parse s':>7} {'backend':>7} "
+        f"{'validate s':>10} {'x':>5} {'load s':>7} {'x':>5} {'load/1k s':>9} "
+        f"{'records s':>9} {'analytics s':>11} {'peak MiB parse/validate/load/records':>36}"
     )
     for size in sizes:
+        backends = args.backends or (["arrow"] if size >= 1_000_000 else list(BACKENDS))
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             subprocess.run([sys.executable, __file__, "--generate", str(size), tmp], check=True)
             megabytes = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
             with (folder / "measurements.csv").open(encoding="utf-8") as handle:
                 answers = sum(1 for _ in handle) - 1
-            rounds = {step: [_run(step, folder) for _ in range(args.rounds)] for step in STEPS}
-        seconds = {s: statistics.median(r["seconds"] for r in rounds[s]) for s in STEPS}
-        peaks = {s: statistics.median(r["peak_mib"] for r in rounds[s]) for s in STEPS}
-        parse = seconds["parse"]
-        peak = "/".join(f"{peaks[s]:.0f}" for s in STEPS)
-        print(
-            f"{size:>12,} {answers:>10,} {megabytes:>5.0f} {parse:>8.2f} "
-            f"{seconds['validate']:>10.2f} {seconds['validate'] / parse:>5.1f} "
-            f"{seconds['load']:>7.2f} {seconds['load'] / parse:>5.1f} "
-            f"{1000 * seconds['load'] / size:>9.3f} {seconds['analytics']:>11.2f} {peak:>39}"
-        )
-        sys.stdout.flush()
+            parse = [_run("parse", folder) for _ in range(args.rounds)]
+            for backend in backends:
+                rounds = {
+                    step: (
+                        [_run(step, folder, backend) for _ in range(args.rounds)]
+                        if step not in args.skip
+                        else [{"seconds": float("nan"), "peak_mib": float("nan")}]
+                    )
+                    for step in ("validate", "load", "records", "analytics")
+                }
+                rounds["parse"] = parse
+                _print(size, answers, megabytes, backend, rounds)
+
+
+def _print(
+    size: int, answers: int, megabytes: float, backend: str, rounds: dict[str, list[Any]]
+) -> None:
+    seconds = {s: statistics.median(r["seconds"] for r in found) for s, found in rounds.items()}
+    peaks = {s: statistics.median(r["peak_mib"] for r in found) for s, found in rounds.items()}
+    assert all(r["backend"] == backend for r in rounds["validate"])  # what ran is what is named
+    parse = seconds["parse"]
+    peak = "/".join(f"{peaks[s]:.0f}" for s in ("parse", "validate", "load", "records"))
+    print(
+        f"{size:>12,} {answers:>10,} {megabytes:>5.0f} {parse:>7.2f} {backend:>7} "
+        f"{seconds['validate']:>10.2f} {seconds['validate'] / parse:>5.1f} "
+        f"{seconds['load']:>7.2f} {seconds['load'] / parse:>5.1f} "
+        f"{1000 * seconds['load'] / size:>9.3f} {seconds['records']:>9.2f} "
+        f"{seconds['analytics']:>11.2f} {peak:>36}"
+    )
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

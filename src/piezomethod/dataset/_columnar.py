@@ -26,8 +26,9 @@ from __future__ import annotations
 import codecs
 import datetime
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -74,14 +75,18 @@ from piezomethod.passport import (
     SkillCatalogue,
 )
 from piezomethod.phases import (
+    Enrolment,
     Event,
+    Exit,
     MoveKind,
     Phase,
+    PhaseChange,
     Trajectory,
     TransitionPolicy,
 )
 from piezomethod.records import Participant, ParticipantRecord
 
+_T = TypeVar("_T")
 Ints = npt.NDArray[np.int64]
 Codes = npt.NDArray[np.int32]
 Bools = npt.NDArray[np.bool_]
@@ -90,6 +95,7 @@ BACKEND = "arrow"
 _BLOCK = 1 << 24  # bytes per pyarrow block: few chunks, each parsed on its own thread
 _TYPES = ("enrolment", "phase_change", "exit")
 _MOMENTS = list(MeasurementMoment)
+_PHASES = list(Phase)
 _GOAL_STATUSES = list(GoalStatus)
 
 
@@ -444,7 +450,7 @@ class ColumnarLoader(_Loader):
         days, _ = table.column("date").parsed(parse_date)
         kinds, _ = table.column("type").parsed(parse_type)
         phases, _ = table.column("phase").parsed(parse_phase)
-        _, bad_destination = table.column("destination").parsed(parse_destination)
+        destinations, bad_destination = table.column("destination").parsed(parse_destination)
         day = table.column("date").per_row([d.toordinal() if _is(d) else -1 for d in days])
         kind = table.column("type").per_row([_TYPES.index(k) if k in _TYPES else -1 for k in kinds])
         phase = table.column("phase").per_row([int(p) if _is(p) else -1 for p in phases])
@@ -470,6 +476,7 @@ class ColumnarLoader(_Loader):
         self._events = _EventColumns(
             self, table, place, owned, clean, built, day=day, kind=kind, phase=phase
         )
+        self._events.destinations = destinations
 
     def check_histories(self, events_read: bool) -> Mapping[str, tuple[Event, ...]]:
         if self._events is None:
@@ -554,7 +561,19 @@ class ColumnarLoader(_Loader):
         # DevelopmentGoal's own rules (an achieved goal has a date, not before it was set;
         # another goal has none); a goal they would refuse is judged by the reference
         fits = np.where(achieved_status, has_achieved & (achieved >= set_on), ~has_achieved)
-        self._passport_rows(table, "goals", place, valued, known_skill & fits)
+        phases = table.column("phase").parsed(parse_phase)[0]
+
+        def values(index: int) -> dict[str, Any]:
+            return {
+                "id": _text(table, "goal_id", index),
+                "skill_id": _text(table, "skill_id", index),
+                "phase": phases[table.column("phase").codes[index]],
+                "set_on": set_days[table.column("set_on").codes[index]],
+                "status": statuses[table.column("status").codes[index]] or GoalStatus.PLANNED,
+                "achieved_on": achieved_days[table.column("achieved_on").codes[index]],
+            }
+
+        self._passport_rows(table, "goals", place, valued, known_skill & fits, values)
 
     def fast_placements(self, table: _Table) -> None:
         place, owned = self.owners(table)
@@ -587,10 +606,30 @@ class ColumnarLoader(_Loader):
         )
         # Placement's own rules: hours between 0 and 80, no end before the start
         fits = in_range & (~has_end | (end >= start))
-        self._passport_rows(table, "placements", place, valued, known_skills & fits & usual_phase)
 
-    def _passport_rows(
-        self, table: _Table, name: str, place: Ints, valued: Bools, fine: Bools
+        def values(index: int) -> dict[str, Any]:
+            return {
+                "id": _text(table, "placement_id", index),
+                "kind": kinds[table.column("kind").codes[index]],
+                "organisation": _text(table, "organisation", index),
+                "phase": phases[table.column("phase").codes[index]],
+                "start": starts[table.column("start").codes[index]],
+                "end": ends[table.column("end").codes[index]],
+                "hours_per_week": hours[table.column("hours_per_week").codes[index]],
+                "skills": split(_text(table, "skills", index)),
+            }
+
+        fine = known_skills & fits & usual_phase
+        self._passport_rows(table, "placements", place, valued, fine, values)
+
+    def _passport_rows(  # noqa: PLR0917 - what goals and placements share
+        self,
+        table: _Table,
+        name: str,
+        place: Ints,
+        valued: Bools,
+        fine: Bools,
+        values: Callable[[int], dict[str, Any]],
     ) -> None:
         """What goals and placements share: an id used twice by one participant (among the
         rows whose values could be read, as the reference counts them), then the rows the
@@ -613,6 +652,7 @@ class ColumnarLoader(_Loader):
 
         self.judged(table, np.flatnonzero(~clean), judge)
         self._passport[name] = _PassportColumns(self, table, place, clean, built, described)
+        self._passport[name].values = values
 
     # -- records --------------------------------------------------------------------------------
 
@@ -688,9 +728,32 @@ def _grouped(place: Ints, participants: int) -> tuple[Ints, Ints]:
 _ANSWER_COLUMNS = ("instrument", "instrument_version", "item", "answer")
 
 
+def _trusted(cls: type[_T], **values: Any) -> _T:
+    """``cls(**values)`` for values the columnar checks have found valid, without checking
+    them again (as :meth:`~piezomethod.phases.Trajectory._trusted` does for histories): every
+    field is set, from ``values`` or its default. The agreement test compares these objects
+    with the reference's, built the checked way."""
+    new = object.__new__(cls)
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
+        if field.name in values:
+            value = values[field.name]
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            value = field.default.factory()
+        else:
+            value = field.default
+        object.__setattr__(new, field.name, value)
+    return new
+
+
 def _is(value: object) -> bool:
     """A parsed value (not empty, not refused)."""
     return value is not None and value is not MISSING
+
+
+def _text(table: _Table, column: str, index: int) -> str:
+    found = table.column(column)
+    text: str = found.texts[found.codes[index]]
+    return text
 
 
 def _ordinal(value: object) -> int:
@@ -731,6 +794,7 @@ class _EventColumns(Mapping[str, tuple[Event, ...]]):
         for index, event in built.items():
             self.has_event[index] = event is not None
         self.day, self.kind, self.phase = day, kind, phase
+        self.destinations: list[Any] = []
 
     def has_events(self) -> Bools:
         """Per participant: at least one row about it."""
@@ -800,7 +864,22 @@ class _EventColumns(Mapping[str, tuple[Event, ...]]):
     def event(self, index: int) -> Event | None:
         if not self.clean[index]:
             return self.built[index]
-        return self.loader.event(_Row(_Collector(), "events", 0, self.table.cells(index)))
+        # a clean row: its values are those the reference would build the event from
+        day = datetime.date.fromordinal(int(self.day[index]))
+        kind = self.kind[index]
+        if kind == 2:
+            destination = self.destinations[self.table.column("destination").codes[index]]
+            return _trusted(
+                Exit, date=day, destination=destination, reason=self.text("reason", index)
+            )
+        phase = _PHASES[self.phase[index]]
+        if kind == 0:
+            return _trusted(Enrolment, date=day, phase=phase, referrer=self.text("referrer", index))
+        return _trusted(PhaseChange, date=day, to_phase=phase, reason=self.text("reason", index))
+
+    def text(self, column: str, index: int) -> str | None:
+        found = self.table.column(column)
+        return found.texts[found.codes[index]] or None
 
     def __getitem__(self, pid: str) -> tuple[Event, ...]:
         place = self.loader.index.get(pid)
@@ -995,6 +1074,7 @@ class _PassportColumns:
         self.built = built
         self.described = described
         self._groups: tuple[Ints, Ints] | None = None
+        self.values: Callable[[int], dict[str, Any]] = lambda _: {}
 
     def of(self, place: int) -> list[Any]:
         """One participant's objects, in file order."""
@@ -1004,10 +1084,8 @@ class _PassportColumns:
         found = []
         for index in order[starts[place] : starts[place + 1]].tolist():
             if self.clean[index]:
-                row = _Row(_Collector(), self.table.name, 0, self.table.cells(index))
-                values = self.described.values(row)
-                assert values is not None  # a clean row has its values
-                found.append(self.described.cls(**values))
+                cls: type[Any] = self.described.cls  # type: ignore[assignment]
+                found.append(_trusted(cls, **self.values(index)))
             elif self.built.get(index) is not None:
                 found.append(self.built[index])
         return found
