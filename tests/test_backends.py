@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import piezomethod.dataset as ds
 from piezomethod.dataset import load, validate, write_tables
@@ -58,18 +61,29 @@ def test_the_arrow_backend_without_pyarrow_is_refused_and_the_default_is_python(
 
 # (what is done to measurements.csv, the reason the report gives)
 _FALLBACKS = [
-    ("short", "rows of another width than the header, or text that does not decode"),
-    ("long", "rows of another width than the header, or text that does not decode"),
-    ("unnamed", "a column without a name"),
-    ("huge", "a cell longer than a spreadsheet cell holds"),
+    (
+        "measurements",
+        "short",
+        "rows of another width than the header, or text that does not decode",
+    ),
+    ("measurements", "long", "rows of another width than the header, or text that does not decode"),
+    ("measurements", "unnamed", "a column without a name"),
+    ("measurements", "huge", "a cell longer than a spreadsheet cell holds"),
+    # the other tables are then read in columns, about participants the reference registered
+    (
+        "participants",
+        "short",
+        "rows of another width than the header, or text that does not decode",
+    ),
+    ("goals", "huge", "a cell longer than a spreadsheet cell holds"),
 ]
 
 
-@pytest.mark.parametrize(("how", "reason"), _FALLBACKS)
+@pytest.mark.parametrize(("table", "how", "reason"), _FALLBACKS)
 def test_a_table_pyarrow_cannot_read_as_the_reference_falls_back_and_says_why(
-    folder: Path, how: str, reason: str
+    folder: Path, table: str, how: str, reason: str
 ) -> None:
-    path = folder / "measurements.csv"
+    path = folder / f"{table}.csv"
     rows = _rows(path)
     if how == "short":
         rows[3] = rows[3][:2]
@@ -78,11 +92,11 @@ def test_a_table_pyarrow_cannot_read_as_the_reference_falls_back_and_says_why(
     elif how == "unnamed":
         rows = [[*r, ""] for r in rows]
     else:
-        rows[3][5] = "x" * 40_000
+        rows[3][1] = "x" * 40_000
     _save(path, rows)
     columnar = load(folder, backend="arrow")
     reference = load(folder, backend="python")
-    assert columnar.report.fallbacks == (f"measurements: {reason}",)
+    assert columnar.report.fallbacks == (f"{table}: {reason}",)
     assert columnar.report == reference.report
     assert columnar.records == reference.records
 
@@ -139,3 +153,32 @@ def test_records_are_built_on_demand_one_or_all(folder: Path) -> None:
 
 def test_the_space_characters_are_those_str_strip_removes() -> None:
     assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == _columnar.SPACE
+
+
+_CODES = st.lists(st.integers(0, 6), min_size=1, max_size=40)
+
+
+@given(st.lists(_CODES, min_size=1, max_size=4).filter(lambda c: len({len(p) for p in c}) == 1))
+def test_dense_and_sorted_grouping_agree(columns: list[list[int]]) -> None:
+    parts = [np.array(c, dtype=np.int32) for c in columns]
+    rows = list(zip(*columns, strict=True))
+    for dense in (True, False):
+        number, holder = _columnar._distinct(parts, dense=dense)
+        # same combination, same number; every number has a holder with its combination
+        assert all(
+            (number[i] == number[j]) == (rows[i] == rows[j])
+            for i in range(len(rows))
+            for j in range(len(rows))
+        )
+        assert sorted(set(number.tolist())) == list(range(len(holder)))
+        assert all(rows[int(holder[number[i]])] == rows[i] for i in range(len(rows)))
+
+
+@given(st.lists(st.lists(st.integers(0, 2**40), min_size=3, max_size=3), min_size=1, max_size=30))
+def test_combined_keys_order_rows_as_their_tuples(rows: list[list[int]]) -> None:
+    # three columns of up to 2**40 overflow 62 bits: the ranks take over, the order stays
+    columns = [np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)]
+    key = _columnar._combined(columns).tolist()
+    for a, b in zip(range(len(rows)), range(1, len(rows)), strict=False):
+        assert (key[a] < key[b]) == (rows[a] < rows[b])
+        assert (key[a] == key[b]) == (rows[a] == rows[b])

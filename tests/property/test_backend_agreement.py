@@ -78,6 +78,7 @@ _POLICIES = (
         exit_phases=[1, 2, 3, 4],
     ),
     TransitionPolicy.from_kinds("lenient", allowed=[MoveKind.ADVANCE], severity="warning"),
+    TransitionPolicy(name="referred", reasons_required={MoveKind.ENTRY}),
 )
 
 

@@ -26,7 +26,8 @@ The table formats are in :data:`TABLES` (and as JSON Schemas from
 
 Inside, one private module per concern: ``_schema`` (the tables), ``_report`` (the report),
 ``_read`` with one module per kind of source (``_text``, ``_frame``), ``_cells`` (the cell
-parsers every path shares), ``_loader`` (the reference loader) and ``_write``.
+parsers every path shares), ``_loader`` (the reference loader), ``_columnar`` (the columnar
+backend, which gives the reference's report from columns) and ``_write``.
 """
 
 from __future__ import annotations

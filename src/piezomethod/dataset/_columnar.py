@@ -288,16 +288,19 @@ def _first(keys: Ints) -> Bools:
     return first
 
 
-def _distinct(parts: Sequence[Codes]) -> tuple[Ints, Ints]:
+def _distinct(parts: Sequence[Codes], *, dense: bool | None = None) -> tuple[Ints, Ints]:
     """Per row the number of its combination of codes, and one row holding each combination.
 
     Where the combinations possible are few next to the rows (a questionnaire's instruments,
-    items and answers), they are counted in a dense array, without sorting."""
+    items and answers), they are counted in a dense array, without sorting (``dense`` forces
+    either way, for the test that both agree)."""
     rows = len(parts[0]) if parts else 0
     space = 1
     for part in parts:
         space *= int(part.max()) + 1 if len(part) else 1
-    if space > 4 * rows + 1024:
+    if dense is None:
+        dense = space <= 4 * rows + 1024
+    if not dense:
         _, holder, number = np.unique(_combined(parts), return_index=True, return_inverse=True)
         return number.reshape(-1), holder
     key = _combined(parts)
