@@ -19,6 +19,8 @@ source files are only read.
 >>> dataset = load(folder)
 >>> dataset.report.ok, len(dataset.cohort)
 (True, 20)
+>>> dataset.record("syn-000003").participant.id
+'syn-000003'
 
 The table formats are in :data:`TABLES` (and as JSON Schemas from
 :func:`table_schemas`). Dates are ISO (``2024-03-01``) or Dutch day-first (``1-3-2024``,
