@@ -309,7 +309,7 @@ def _roots() -> list[object]:
         shown,
         disclosure,
         dataset.TABLES,
-        broken,
+        broken.report,  # a Dataset is no attrs class: its report holds the problems
         too_many,
         guidance_example(),
         dataset.NameMapping.from_dict(
