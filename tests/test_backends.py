@@ -109,6 +109,10 @@ def test_a_workbook_is_read_by_the_reference_and_the_report_says_so(tmp_path: Pa
     assert report.backend == "arrow"
     assert "participants: not a CSV file" in report.fallbacks
     assert report == validate(book, backend="python")
+    # every table read by the reference, the records still built on demand
+    columnar = load(book, backend="arrow")
+    assert columnar.record(columnar.participant_ids[0]) == columnar.records[0]
+    assert columnar.records == load(book, backend="python").records
 
 
 def test_a_file_read_in_many_chunks_gives_the_same_report(

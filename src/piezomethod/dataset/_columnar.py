@@ -378,12 +378,18 @@ class ColumnarLoader(_Loader):
     def owners(self, table: _Table) -> tuple[Ints, Bools]:
         """Per row: the participant's place in the order (-1 when missing or unknown), and
         whether the row is about a known participant."""
-        if len(self.index) != len(self.order):  # the participants table fell back
-            self.index = {pid: n for n, pid in enumerate(self.order)}
         ids = table.column("participant_id")
-        where = np.array([self.index.get(t, -1) if t else -1 for t in ids.texts], dtype=np.int64)
+        index = self.places()
+        where = np.array([index.get(t, -1) if t else -1 for t in ids.texts], dtype=np.int64)
         place = ids.per_row(where)
         return place, place >= 0
+
+    def places(self) -> dict[str, int]:
+        """Participant id -> place in the order (made here when the participants table fell
+        back to the reference reader)."""
+        if len(self.index) != len(self.order):
+            self.index = {pid: n for n, pid in enumerate(self.order)}
+        return self.index
 
     def judged(self, table: _Table, indices: Ints, judge: Callable[[int, _Row], None]) -> None:
         """Run the reference's own checks on the rows at ``indices`` (in file order)."""
@@ -679,7 +685,7 @@ class ColumnarLoader(_Loader):
         reference reader kept of tables that fell back)."""
         participant = self.participant_of(pid)
         assert participant is not None  # only loaded participants are asked for
-        place = self.index[pid] if self.index else self.order.index(pid)
+        place = self.places()[pid]
         if self._answers is not None:
             measurements = self._answers.of(place)
         else:
@@ -889,7 +895,7 @@ class _EventColumns(Mapping[str, tuple[Event, ...]]):
         return found.texts[found.codes[index]] or None
 
     def __getitem__(self, pid: str) -> tuple[Event, ...]:
-        place = self.loader.index.get(pid)
+        place = self.loader.places().get(pid)
         if place is None:
             raise KeyError(pid)
         return tuple(e for _, e in self.rows(place) if e is not None)
