@@ -61,6 +61,7 @@ from piezomethod.dataset._loader import (
     _Rows,
     duplicate_answer,
     duplicate_participant,
+    measurement_key,
     unguard,
 )
 from piezomethod.dataset._read import RawTable
@@ -270,7 +271,7 @@ def read_columns(raw: RawTable, rows: _Rows) -> _Table:
         indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
         columns[by_position[position]] = _Column(remap[indices], texts or [""])
     del table
-    filled = np.zeros(table_rows(columns), dtype=bool)
+    filled = np.zeros(_row_count(columns), dtype=bool)
     for column in columns.values():
         filled |= column.filled()
     kept = np.flatnonzero(filled)
@@ -279,7 +280,7 @@ def read_columns(raw: RawTable, rows: _Rows) -> _Table:
     return _Table(rows.table.name, kept.astype(np.int64) + 1, columns, rows.extra)
 
 
-def table_rows(columns: Mapping[str, _Column]) -> int:
+def _row_count(columns: Mapping[str, _Column]) -> int:
     return len(next(iter(columns.values())).codes) if columns else 0
 
 
@@ -690,7 +691,7 @@ class ColumnarLoader(_Loader):
             measurements = self._answers.of(place)
         else:
             if self._fallen_responses is None:
-                self._fallen_responses = self._responses(self.sink.bad())
+                self._fallen_responses = self.measurements(self.sink.bad())
             measurements = self._fallen_responses.get(pid, [])
         parts = [
             self._passport[name].of(place) if name in self._passport else store.get(pid, [])
@@ -709,25 +710,6 @@ class ColumnarLoader(_Loader):
             passport=passport,
             guidance=self.guidance.get(pid),
         )
-
-    def _responses(self, bad: set[str]) -> dict[str, list[Measurement]]:
-        """The measurements the reference reader kept (the table fell back)."""
-        found: dict[str, list[Measurement]] = {}
-        for (pid, moment, day, instrument_id, version), answers in self.responses.items():
-            if pid not in bad:
-                response = Response(
-                    instrument_id=instrument_id, instrument_version=version, answers=answers
-                )
-                found.setdefault(pid, []).append(
-                    Measurement(participant_id=pid, moment=moment, date=day, response=response)
-                )
-        for mine in found.values():
-            mine.sort(key=_measurement_order)
-        return found
-
-
-def _measurement_order(m: Measurement) -> tuple[datetime.date, int, str]:
-    return (m.date, _MOMENTS.index(m.moment), m.response.instrument_id)
 
 
 def _grouped(place: Ints, participants: int) -> tuple[Ints, Ints]:
@@ -1064,7 +1046,7 @@ class _AnswerColumns:
                     response=response,
                 )
             )
-        found.sort(key=_measurement_order)
+        found.sort(key=measurement_key)
         return found
 
 

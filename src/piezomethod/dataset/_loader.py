@@ -933,13 +933,13 @@ class _Loader:
         records = self.records(histories)
         return Loaded([r.id for r in records], {r.id: r for r in records})
 
-    def records(self, histories: Mapping[str, tuple[Event, ...]]) -> list[ParticipantRecord]:
-        bad = self.sink.bad()
-        measurements: dict[str, list[Measurement]] = {}
+    def measurements(self, bad: set[str]) -> dict[str, list[Measurement]]:
+        """Per participant without errors, the measurements read, in date order."""
+        found: dict[str, list[Measurement]] = {}
         for (pid, moment, day, instrument_id, version), answers in self.responses.items():
             if pid in bad:
                 continue
-            measurements.setdefault(pid, []).append(
+            found.setdefault(pid, []).append(
                 Measurement(
                     participant_id=pid,
                     moment=moment,
@@ -949,13 +949,19 @@ class _Loader:
                     ),
                 )
             )
+        for mine in found.values():
+            mine.sort(key=measurement_key)
+        return found
+
+    def records(self, histories: Mapping[str, tuple[Event, ...]]) -> list[ParticipantRecord]:
+        bad = self.sink.bad()
+        measurements = self.measurements(bad)
         found: list[ParticipantRecord] = []
         for pid in self.order:
             participant = self.participants[pid]
             if pid in bad or participant is None:
                 continue
             mine = measurements.get(pid, [])
-            mine.sort(key=_measurement_key)
             goals, placements = self.goals.get(pid, ()), self.placements.get(pid, ())
             passport = (
                 DevelopmentPassport(participant_id=pid, goals=goals, placements=placements)
@@ -975,7 +981,7 @@ class _Loader:
         return found
 
 
-def _measurement_key(m: Measurement) -> tuple[datetime.date, int, str]:
+def measurement_key(m: Measurement) -> tuple[datetime.date, int, str]:
     return (m.date, _MOMENT_ORDER[m.moment], m.response.instrument_id)
 
 
