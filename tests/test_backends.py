@@ -16,6 +16,7 @@ from piezomethod.dataset import load, validate, write_tables
 from piezomethod.synth import synthetic_cohort
 
 from .builders import refused
+from .test_outcomes import _chain
 
 pytest.importorskip("pyarrow")
 from piezomethod.dataset import _columnar
@@ -134,6 +135,26 @@ def test_a_file_read_in_many_chunks_gives_the_same_report(
         "unknown_participant",
         "duplicate_answer",
     }
+
+
+def test_items_not_asked_name_their_own_condition(folder: Path) -> None:
+    # a -> b (asked if a = 1) -> c (asked if b = 0): each warning names the item its own
+    # condition is about, whichever conditional item was looked at last
+    chain = _chain()
+    pid = _rows(folder / "participants.csv")[1][0]
+    rows = [["participant_id", "moment", "date", "instrument", "item", "answer"]]
+    for day, answers in (("2020-01-01", (1, 1, 1)), ("2020-02-01", (0, 0, 1))):
+        for item, answer in zip("abc", answers, strict=True):
+            rows.append([pid, "entry", day, chain.id, item, str(answer)])
+    _save(folder / "measurements.csv", rows)
+    columnar = validate(folder, backend="arrow", instruments=[chain])
+    assert columnar == validate(folder, backend="python", instruments=[chain])
+    said = [p.message for p in columnar.problems if p.code.value == "answer_not_asked"]
+    assert said == [
+        "the instrument asks this item only after certain answers to 'b'",
+        "the instrument asks this item only after certain answers to 'a'",
+        "the instrument asks this item only after certain answers to 'b'",
+    ]
 
 
 def test_records_are_built_on_demand_one_or_all(folder: Path) -> None:

@@ -1013,7 +1013,7 @@ class _AnswerColumns:
                 int(self.table.numbers[self.rows[at]]),
                 loader.order[self.place[at]],
                 "item",
-                f"the instrument asks this item only after certain answers to '{condition.item}'",
+                f"the instrument asks this item only after certain answers to '{asked_if.item}'",
                 Severity.WARNING,
             )
 
