@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import piezomethod.dataset as ds
+from piezomethod._arrays import combined
 from piezomethod.dataset import load, validate, write_tables
 from piezomethod.synth import synthetic_cohort
 
@@ -203,7 +204,7 @@ def test_dense_and_sorted_grouping_agree(columns: list[list[int]]) -> None:
 def test_combined_keys_order_rows_as_their_tuples(rows: list[list[int]]) -> None:
     # three columns of up to 2**40 overflow 62 bits: the ranks take over, the order stays
     columns = [np.array(c, dtype=np.int64) for c in zip(*rows, strict=True)]
-    key = _columnar._combined(columns).tolist()
+    key = combined(columns).tolist()
     for a, b in zip(range(len(rows)), range(1, len(rows)), strict=False):
         assert (key[a] < key[b]) == (rows[a] < rows[b])
         assert (key[a] == key[b]) == (rows[a] == rows[b])

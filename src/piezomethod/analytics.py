@@ -28,16 +28,19 @@ Durations are in months of 30.4375 days (a year / 12).
 from __future__ import annotations
 
 import bisect
+import functools
+import importlib.util
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from piezomethod import _frames
 from piezomethod._checks import at_least, checked, fields, frozen_mapping
 from piezomethod._i18n import Lang, Text
+from piezomethod.dataset._report import Dataset
 from piezomethod.errors import Code, FieldError
 from piezomethod.instruments import instrument as builtin_instrument
 from piezomethod.outcomes import (
@@ -53,6 +56,9 @@ from piezomethod.outcomes import (
 )
 from piezomethod.phases import Enrolment, Exit, MoveKind, Phase
 from piezomethod.records import Cohort, Gender, ParticipantRecord
+
+if TYPE_CHECKING:
+    from piezomethod._columnar_analytics import CohortColumns
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -91,6 +97,24 @@ def _z(alpha: float) -> float:
     if alpha not in _Z_CACHE:
         _Z_CACHE[alpha] = statistics.NormalDist().inv_cdf(1 - alpha / 2)
     return _Z_CACHE[alpha]
+
+
+@functools.cache
+def _numpy() -> bool:
+    return importlib.util.find_spec("numpy") is not None
+
+
+def _columns(cohort: Cohort | Dataset) -> CohortColumns | None:
+    """A loaded dataset's columns when numpy is installed (the analytics then count on
+    them); None for a cohort of records (counted record by record, the reference)."""
+    if isinstance(cohort, Dataset) and _numpy():
+        found: CohortColumns = cohort._analytics_columns()
+        return found
+    return None
+
+
+def _records(cohort: Cohort | Dataset) -> Cohort:
+    return cohort.cohort if isinstance(cohort, Dataset) else cohort
 
 
 def _months(days: int) -> float:
@@ -228,14 +252,26 @@ def kaplan_meier(
         if o:
             deaths[t] = deaths.get(t, 0) + 1
     times = sorted(gone)
+    return _kaplan_meier(times, [deaths.get(t, 0) for t in times], [gone[t] for t in times], alpha)
+
+
+def _kaplan_meier(
+    times: Sequence[float], deaths: Sequence[int], gone: Sequence[int], alpha: float
+) -> SurvivalCurve:
+    """The estimate from the counts per distinct time (sorted): how many ended there
+    (``deaths``) and how many left the risk set (``gone``: ended or censored). The one
+    estimator both :func:`kaplan_meier` and the columnar analytics count into."""
+    times, deaths, gone = list(times), list(deaths), list(gone)
     if not times or times[0] > 0:
         times.insert(0, 0.0)
+        deaths.insert(0, 0)
+        gone.insert(0, 0)
     z = _z(alpha)
-    n = len(times_in)
+    n = sum(gone)
     s, greenwood = 1.0, 0.0
-    out: dict[str, list[Any]] = {k: [] for k in ("s", "lo", "hi", "r", "d", "c")}
-    for t in times:
-        d, leaving = deaths.get(t, 0), gone.get(t, 0)
+    survival, lower, upper, at_risk, censored = [], [], [], [], []
+    log, exp = math.log, math.exp
+    for d, leaving in zip(deaths, gone, strict=True):
         if d:
             s *= 1 - d / n
             if n > d:
@@ -245,22 +281,24 @@ def kaplan_meier(
         elif s <= 0.0:
             lo = hi = 0.0
         else:
-            v = math.log(s)
+            v = log(s)
             spread = z * math.sqrt(greenwood) / v
-            lo = math.exp(-math.exp(math.log(-v) - spread))
-            hi = math.exp(-math.exp(math.log(-v) + spread))
-        row = (s, lo, hi, n, d, leaving - d)
-        for key, value in zip(("s", "lo", "hi", "r", "d", "c"), row, strict=True):
-            out[key].append(value)
+            lo = exp(-exp(log(-v) - spread))
+            hi = exp(-exp(log(-v) + spread))
+        survival.append(s)
+        lower.append(lo)
+        upper.append(hi)
+        at_risk.append(n)
+        censored.append(leaving - d)
         n -= leaving
     return SurvivalCurve(
         times=tuple(times),
-        survival=tuple(out["s"]),
-        lower=tuple(out["lo"]),
-        upper=tuple(out["hi"]),
-        at_risk=tuple(out["r"]),
-        events=tuple(out["d"]),
-        censored=tuple(out["c"]),
+        survival=tuple(survival),
+        lower=tuple(lower),
+        upper=tuple(upper),
+        at_risk=tuple(at_risk),
+        events=tuple(deaths),
+        censored=tuple(censored),
         alpha=alpha,
     )
 
@@ -347,23 +385,36 @@ def aalen_johansen(
             row = events.setdefault(t, {})
             row[c] = row.get(c, 0) + 1
     times = sorted(gone)
-    n_total = n = len(times_in)
+    return _aalen_johansen(
+        times,
+        {c: [events.get(t, {}).get(c, 0) for t in times] for c in cause_names},
+        [gone[t] for t in times],
+    )
+
+
+def _aalen_johansen(
+    times: Sequence[float], events: Mapping[str, Sequence[int]], gone: Sequence[int]
+) -> CompetingRisks:
+    """The estimate from the counts per distinct time (sorted): how many ended there by each
+    cause (in the causes' order) and how many left the risk set. The one estimator both
+    :func:`aalen_johansen` and the columnar analytics count into."""
+    n_total = n = sum(gone)
     s = 1.0
-    cumulative = dict.fromkeys(cause_names, 0.0)
-    incidence: dict[str, list[float]] = {c: [] for c in cause_names}
+    cumulative = dict.fromkeys(events, 0.0)
+    incidence: dict[str, list[float]] = {c: [] for c in events}
     staying: list[float] = []
-    for t in times:
-        here = events.get(t, {})
-        d = sum(here.values())
-        for c in cause_names:
-            cumulative[c] += s * here.get(c, 0) / n
+    for k, leaving in enumerate(gone):
+        d = 0
+        for c, counts in events.items():
+            cumulative[c] += s * counts[k] / n
             incidence[c].append(cumulative[c])
+            d += counts[k]
         s *= 1 - d / n
         staying.append(s)
-        n -= gone[t]
+        n -= leaving
     return CompetingRisks(
         times=tuple(times),
-        causes=cause_names,
+        causes=tuple(events),
         incidence={c: tuple(v) for c, v in incidence.items()},
         staying=tuple(staying),
         n=n_total,
@@ -579,10 +630,14 @@ _PHASE_LABELS = tuple(str(int(p)) for p in Phase)
 
 
 @checked
-def entry_phases(cohort: Cohort) -> CountTable:
+def entry_phases(cohort: Cohort | Dataset) -> CountTable:
     """Participants by the phase they first entered in, one per participant who entered on or
     before ``cohort.as_of``. Re-entries are counted by :func:`transition_matrix`.
     """
+    fast = _columns(cohort)
+    if fast is not None:
+        return fast.entry_phases()
+    cohort = _records(cohort)
     counts = [0] * len(Phase)
     for record in cohort.records:
         events = record.trajectory.events
@@ -599,11 +654,15 @@ def entry_phases(cohort: Cohort) -> CountTable:
 
 
 @checked
-def transition_matrix(cohort: Cohort) -> CountTable:
+def transition_matrix(cohort: Cohort | Dataset) -> CountTable:
     """Every move in the cohort up to ``cohort.as_of``: rows ``entry``, ``re_entry`` and the
     phases 0-4 (where a move starts), columns the phases 0-4 and ``exit`` (where it leads).
     The diagonal is always 0: a move changes the phase. Moves are conserved: into a phase
     (its column) equals out of it (its row) plus those in it at ``as_of``."""
+    fast = _columns(cohort)
+    if fast is not None:
+        return fast.transition_matrix()
+    cohort = _records(cohort)
     rows = ("entry", "re_entry", *_PHASE_LABELS)
     columns = (*_PHASE_LABELS, "exit")
     counts = [[0] * len(columns) for _ in rows]
@@ -656,9 +715,13 @@ def _by_phase(
 
 
 @checked
-def time_in_phase(cohort: Cohort, *, alpha: float = 0.05) -> dict[Phase, SurvivalCurve]:
+def time_in_phase(cohort: Cohort | Dataset, *, alpha: float = 0.05) -> dict[Phase, SurvivalCurve]:
     """For each phase, the Kaplan-Meier curve of time spent in it (months), every stay counted;
     a stay still going on at ``cohort.as_of`` is censored there."""
+    fast = _columns(cohort)
+    if fast is not None:
+        return fast.time_in_phase(alpha)
+    cohort = _records(cohort)
     return {
         phase: kaplan_meier([d for d, _ in spells], [c is not None for _, c in spells], alpha=alpha)
         for phase, spells in _by_phase(_record_spells(cohort)).items()
@@ -666,10 +729,14 @@ def time_in_phase(cohort: Cohort, *, alpha: float = 0.05) -> dict[Phase, Surviva
 
 
 @checked
-def leaving_phase(cohort: Cohort) -> dict[Phase, CompetingRisks]:
+def leaving_phase(cohort: Cohort | Dataset) -> dict[Phase, CompetingRisks]:
     """For each phase, the cumulative incidence of leaving it forward (``advance``: one phase
     or more), back (``setback``) or out of the method (``exit``); ongoing stays are censored.
     """
+    fast = _columns(cohort)
+    if fast is not None:
+        return fast.leaving_phase()
+    cohort = _records(cohort)
     return {
         phase: aalen_johansen([d for d, _ in spells], [c for _, c in spells], names=_CAUSES)
         for phase, spells in _by_phase(_record_spells(cohort)).items()
@@ -711,9 +778,12 @@ class AllPhases(_frames.Tabular):
 
 
 @checked
-def all_phases(cohort: Cohort) -> AllPhases:
+def all_phases(cohort: Cohort | Dataset) -> AllPhases:
     """The expected time to pass all phases (see :class:`AllPhases` for how)."""
-    curves = time_in_phase(cohort)
+    return _all_phases(time_in_phase(cohort))
+
+
+def _all_phases(curves: Mapping[Phase, SurvivalCurve]) -> AllPhases:
     means = {p: c.restricted_mean() for p, c in curves.items()}
     medians = {p: c.median for p, c in curves.items()}
     return AllPhases(
@@ -798,9 +868,13 @@ class SubgroupTable(_frames.Tabular):
 
 
 @checked
-def subgroups(cohort: Cohort, by: Breakdown) -> SubgroupTable:
+def subgroups(cohort: Cohort | Dataset, by: Breakdown) -> SubgroupTable:
     """The cohort broken down ``by`` age band, gender or statushouder (see
     :class:`SubgroupTable`). Groups with no participants are left out."""
+    fast = _columns(cohort)
+    if fast is not None:
+        return fast.subgroups(by)
+    cohort = _records(cohort)
     members: dict[str, list[ParticipantRecord]] = {}
     member_spells: dict[str, list[tuple[Spell, ...]]] = {}
     for record, mine in zip(cohort.records, _record_spells(cohort), strict=True):
@@ -939,11 +1013,17 @@ class OutcomeDevelopment(_frames.Tabular):
 
 
 @checked
-def outcome_development(cohort: Cohort, instrument: Instrument | None = None) -> OutcomeDevelopment:
+def outcome_development(
+    cohort: Cohort | Dataset, instrument: Instrument | None = None
+) -> OutcomeDevelopment:
     """Outcomes per measurement moment for ``instrument`` (default: the built-in
     ``piezo-effectmeting``). Each response is scored with :func:`~piezomethod.outcomes.score`
     (exact, never prorated); a scale with too few answers is left out of its mean, not
     counted as 0. Responses that do not fit the instrument are skipped (validate first)."""
+    fast = _columns(cohort)
+    if fast is not None:
+        return fast.outcome_development(instrument)
+    cohort = _records(cohort)
     ins = instrument or builtin_instrument("piezo-effectmeting")
     scorer = _Scorer(ins)
     yes_no = scorer.yes_no
@@ -1045,7 +1125,7 @@ _LATER = (MeasurementMoment.TRANSITION, MeasurementMoment.EXIT, MeasurementMomen
 
 @checked
 def distance_travelled(
-    cohort: Cohort, instrument: Instrument | None = None, *, alpha: float = 0.05
+    cohort: Cohort | Dataset, instrument: Instrument | None = None, *, alpha: float = 0.05
 ) -> DistanceTravelled:
     """Distance travelled, as Outcomes Star users know it: per participant, the change on each
     scale from their first entry questionnaire to their last questionnaire at each later moment
@@ -1065,6 +1145,10 @@ def distance_travelled(
     """
     if not 0 < alpha < 1:
         raise FieldError("alpha must lie between 0 and 1", code=Code.INVALID_ALPHA, field="alpha")
+    fast = _columns(cohort)
+    if fast is not None:
+        return fast.distance_travelled(instrument, alpha)
+    cohort = _records(cohort)
     ins = instrument or builtin_instrument("piezo-effectmeting")
     scorer = _Scorer(ins)
     scale_ids = tuple(s.id for s in ins.scales)
@@ -1151,7 +1235,7 @@ class ResponseRates(_frames.Tabular):
 
 @checked
 def response_rates(
-    cohort: Cohort,
+    cohort: Cohort | Dataset,
     *,
     instrument_id: str | None = "piezo-effectmeting",
     windows: MeasurementWindows | None = None,
@@ -1159,6 +1243,10 @@ def response_rates(
     """The response rate per moment over the cohort, from
     :func:`~piezomethod.outcomes.compliance` for each participant as of ``cohort.as_of``
     (only measurements of ``instrument_id`` count; None: any)."""
+    fast = _columns(cohort)
+    if fast is not None:
+        return fast.response_rates(instrument_id, windows)
+    cohort = _records(cohort)
     counts = {m: dict.fromkeys(MeasurementStatus, 0) for m in MeasurementMoment}
     as_of = cohort.as_of
     for record in cohort.records:

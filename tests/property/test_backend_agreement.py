@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from piezomethod.dataset import ProblemLimits, load, table_rows, validate
+from piezomethod.dataset import TABLES, ProblemLimits, load, table_rows, validate
 from piezomethod.phases import MoveKind, TransitionPolicy
 from piezomethod.synth import synthetic_cohort
 
@@ -120,11 +120,15 @@ def _mutate(tables: dict[str, list[dict[str, str]]], data: st.DataObject) -> Non
             rows.insert(at, dict.fromkeys(rows[at], ""))
 
 
+_HEADERS = {t.name: [c.name for c in t.columns] for t in TABLES}
+
+
 def _write(
     tables: dict[str, list[dict[str, str]]], folder: Path, delimiter: str, encoding: str
 ) -> None:
     for name, rows in tables.items():
-        header = list(dict.fromkeys(c for row in rows for c in row)) or ["participant_id"]
+        # an empty table keeps its header (else it would lack its required columns)
+        header = list(dict.fromkeys(c for row in rows for c in row)) or _HEADERS[name]
         with (folder / f"{name}.csv").open(
             "w", encoding=encoding, errors="replace", newline=""
         ) as f:

@@ -220,7 +220,12 @@ def load(
 
     if loaded.built or not loaded.ids:
         return Dataset(cohort=build(), report=report)
-    return Dataset(report=report, build=build, one=loaded.one, ids=loaded.ids)
+
+    def columns() -> Any:
+        """The columns the analytics read, read from the tables (None: from the records)."""
+        return loaded.columns(as_of) if loaded.columns is not None else None
+
+    return Dataset(report=report, build=build, one=loaded.one, ids=loaded.ids, columns=columns)
 
 
 _REPORT_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("report_only", default=False)

@@ -35,6 +35,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
+from piezomethod._arrays import combined as _combined
+from piezomethod._columnar_analytics import CohortColumns, drawn
 from piezomethod.dataset._cells import (
     BadCellError,
     parse_bool,
@@ -85,7 +87,7 @@ from piezomethod.phases import (
     Trajectory,
     TransitionPolicy,
 )
-from piezomethod.records import Participant, ParticipantRecord
+from piezomethod.records import Gender, Participant, ParticipantRecord
 
 _T = TypeVar("_T")
 Ints = npt.NDArray[np.int64]
@@ -97,6 +99,7 @@ _BLOCK = 1 << 24  # bytes per pyarrow block: few chunks, each parsed on its own 
 _TYPES = ("enrolment", "phase_change", "exit")
 _MOMENTS = list(MeasurementMoment)
 _PHASES = list(Phase)
+_GENDERS = list(Gender)
 _GOAL_STATUSES = list(GoalStatus)
 
 
@@ -315,22 +318,6 @@ def _distinct(parts: Sequence[Codes], *, dense: bool | None = None) -> tuple[Int
     number_of = np.zeros(space, dtype=np.int64)
     number_of[present] = np.arange(len(present))
     return number_of[key], holder_of[present]
-
-
-def _combined(parts: Sequence[npt.NDArray[np.integer[Any]]]) -> Ints:
-    """One int64 key per row for a tuple of small non-negative integer columns (their ranks
-    where the product of their ranges would not fit)."""
-    key = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
-    size = 1
-    for given in parts:
-        part = given.astype(np.int64, copy=False)
-        span = int(part.max()) + 1 if len(part) else 1
-        if size * span >= 1 << 62:
-            _, key = np.unique(key, return_inverse=True)
-            size = int(key.max()) + 1 if len(key) else 1
-        key = key * span + part
-        size *= span
-    return key
 
 
 class ColumnarLoader(_Loader):
@@ -676,7 +663,7 @@ class ColumnarLoader(_Loader):
         if not build:
             return Loaded(ids, {})
         self._histories = histories
-        return Loaded(ids, {}, self.record)
+        return Loaded(ids, {}, self.record, lambda as_of: self.cohort_columns(ids, as_of))
 
     def records(self, histories: Mapping[str, tuple[Event, ...]]) -> list[ParticipantRecord]:
         return self.loaded(histories, build=True).all()
@@ -710,6 +697,137 @@ class ColumnarLoader(_Loader):
             passport=passport,
             guidance=self.guidance.get(pid),
         )
+
+    # -- the loaded cohort as columns, for the analytics -------------------------------------
+
+    def cohort_columns(
+        self, ids: Sequence[str], as_of: datetime.date | None
+    ) -> CohortColumns | None:
+        """The loaded participants (``ids``) as the analytics' columns, read from the
+        tables' columns without building a record, as of ``as_of`` (None: as the records
+        would find it). None when a table the analytics read fell back to the reference
+        reader (then the records are built)."""
+        events, answers = self._events, self._answers
+        table = self.tables.get("participants")
+        if table is None or events is None or (answers is None and self.responses):
+            return None
+        places = self.places()
+        loaded = np.array([places[pid] for pid in ids], dtype=np.int64)
+        where = np.full(len(self.order), -1, dtype=np.int64)
+        where[loaded] = np.arange(len(ids))
+        # participants: each attribute parsed once per distinct text, as the rows were
+        rows = np.array([self.valid_participants.get(pid, -1) for pid in ids], dtype=np.int64)
+        attributes = []
+        for name, parse in (
+            ("birth_year", parse_int),
+            ("gender", parse_gender),
+            ("statushouder", parse_bool),
+        ):
+            column = table.column(name)
+            values, _ = column.parsed(parse)
+            coded = np.array([_attribute(name, v) for v in values], dtype=np.int64)
+            attributes.append(coded[column.codes[np.maximum(rows, 0)]])
+        birth, gender, status = attributes
+        # a participant whose row the reference read (it said something about it)
+        for n in np.flatnonzero(rows < 0).tolist():
+            built = self.participants[ids[n]]
+            assert built is not None  # loaded
+            birth[n] = _attribute("birth_year", built.birth_year)
+            gender[n] = _attribute("gender", built.gender)
+            status[n] = _attribute("statushouder", built.statushouder)
+        # events: the rows the histories are made of, in history order
+        kept = events.rows_by_place[events.has_event[events.rows_by_place]]
+        owner = where[events.place[events.has_event[events.rows_by_place]]]
+        kept, owner = kept[owner >= 0], owner[owner >= 0]
+        day = events.day[kept].astype(np.int64)
+        kind = events.kind[kept].astype(np.int64)
+        phase = np.where(kind == 2, -1, events.phase[kept]).astype(np.int64)
+        column = events.table.column("destination")
+        work = [_is(d) and d.is_work_or_education for d in events.destinations]
+        destination = column.per_row(np.array(work, dtype=bool))[kept]
+        for at in np.flatnonzero(~events.clean[kept]).tolist():
+            event = events.built[int(kept[at])]
+            assert event is not None  # has_event
+            day[at] = event.date.toordinal()
+            if isinstance(event, Exit):
+                kind[at], phase[at], destination[at] = 2, -1, event.destination.is_work_or_education
+            else:
+                kind[at] = 0 if isinstance(event, Enrolment) else 1
+                phase[at] = int(event.phase if isinstance(event, Enrolment) else event.to_phase)
+        # measurements: one per response, in the records' order, and their answers
+        if answers is None or not len(answers.rows):
+            empty = np.zeros(0, dtype=np.int64)
+            response = [empty] * 4
+            instruments: list[tuple[str, str]] = []
+            answer = [empty] * 3
+            items: list[str] = []
+        else:
+            mine = where[answers.place] >= 0
+            ids_of_response, first = np.unique(answers.response[mine], return_index=True)
+            heads = np.flatnonzero(mine)[first]
+            names = list(dict.fromkeys(i for i, _ in answers.slot_names))
+            by_name = sorted(range(len(names)), key=names.__getitem__)
+            rank = np.empty(len(names), dtype=np.int64)
+            rank[by_name] = np.arange(len(names))
+            instrument = answers.instrument_of_slot()[answers.slot[heads]]
+            owner_r = where[answers.place[heads]]
+            order = np.lexsort(
+                (rank[instrument], answers.moment[heads], answers.day[heads], owner_r)
+            )
+            number = np.full(int(answers.response.max()) + 1, -1, dtype=np.int64)
+            number[ids_of_response[order]] = np.arange(len(order))
+            heads = heads[order]
+            response = [
+                owner_r[order],
+                answers.moment[heads].astype(np.int64),
+                answers.day[heads].astype(np.int64),
+                instrument[order],
+            ]
+            instruments = [(i, self.instruments[i].version) for i in names]
+            items = list(dict.fromkeys(item for _, item in answers.slot_names))
+            item_of_slot = np.array(
+                [items.index(item) for _, item in answers.slot_names], dtype=np.int64
+            )
+            answer = [
+                number[answers.response[mine]],
+                item_of_slot[answers.slot[mine]],
+                answers.combo[mine].astype(np.int64),
+            ]
+        if as_of is None:
+            as_of = drawn(owner, day, response[0], response[2])
+        return CohortColumns(
+            as_of=as_of,
+            birth_year=birth,
+            gender=gender,
+            statushouder=status,
+            event_place=owner,
+            event_day=day,
+            event_kind=kind,
+            event_phase=phase,
+            event_work=destination,
+            response_place=response[0],
+            response_moment=response[1],
+            response_day=response[2],
+            response_instrument=response[3],
+            instruments=instruments,
+            answer_response=answer[0],
+            answer_item=answer[1],
+            answer_code=answer[2],
+            items=items,
+            codes=answers.codes if answers is not None else [],
+        )
+
+
+def _attribute(name: str, value: object) -> int:
+    """A participant's attribute as the analytics' columns hold it (see ``CohortColumns``);
+    0 for a value the parser refused (such a row is never loaded)."""
+    if value is MISSING:
+        return 0
+    if name == "birth_year":
+        return 0 if value is None else int(value)  # type: ignore[call-overload]
+    if name == "gender":
+        return _GENDERS.index(Gender(str(value or Gender.UNKNOWN)))
+    return -1 if value is None else int(bool(value))
 
 
 def _grouped(place: Ints, participants: int) -> tuple[Ints, Ints]:

@@ -375,10 +375,13 @@ class Loaded:
         ids: list[str],
         built: Mapping[str, ParticipantRecord],
         one: Callable[[str], ParticipantRecord] | None = None,
+        columns: Callable[[datetime.date | None], Any] | None = None,
     ) -> None:
         self.ids = ids
         self.built = built
         self.one = one or built.__getitem__
+        # as_of -> the loaded cohort as the analytics' columns (None: build the records)
+        self.columns = columns
 
     def all(self) -> list[ParticipantRecord]:
         return [self.one(pid) for pid in self.ids]

@@ -268,7 +268,7 @@ class Dataset:
     large dataset to read its report, or a few participants, costs no more than validating it.
     """
 
-    __slots__ = ("_build", "_cohort", "_ids", "_one", "report")
+    __slots__ = ("_build", "_cohort", "_columnar", "_columns", "_ids", "_one", "report")
 
     def __init__(
         self,
@@ -278,6 +278,7 @@ class Dataset:
         build: Callable[[], Cohort] | None = None,
         one: Callable[[str], ParticipantRecord] | None = None,
         ids: Sequence[str] = (),
+        columns: Callable[[], Any] | None = None,
     ) -> None:
         if (cohort is None) == (build is None):
             raise TypeError("a Dataset needs a cohort or a way to build one")
@@ -286,6 +287,19 @@ class Dataset:
         self._build = build
         self._one = one
         self._ids = {pid: n for n, pid in enumerate(ids)} if build is not None else None
+        self._columnar = columns
+        self._columns: Any = None
+
+    def _analytics_columns(self) -> Any:
+        """The cohort as the columnar analytics read it (needs numpy): read from the loaded
+        tables' columns while the records are not built, else from the records; made once."""
+        if self._columns is None:
+            from piezomethod._columnar_analytics import CohortColumns  # noqa: PLC0415 - numpy
+
+            made = self._columnar() if self._columnar is not None else None
+            self._columns = made if made is not None else CohortColumns.from_cohort(self.cohort)
+            self._columnar = None
+        return self._columns
 
     def __repr__(self) -> str:
         return f"Dataset(report={self.report!r}, records={self.report.loaded})"
@@ -296,7 +310,7 @@ class Dataset:
         if self._cohort is None:
             assert self._build is not None
             self._cohort = self._build()
-            self._build = self._one = None
+            self._build = self._one = self._columnar = None
         return self._cohort
 
     @property
