@@ -14,9 +14,11 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=60, deadline=None)
+# CI runs twice the examples of a developer's run, within its time budget (a test that drives
+# a browser, node or a database sets fewer of its own)
 settings.register_profile(
     "ci",
-    max_examples=400,
+    max_examples=200,
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],

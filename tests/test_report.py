@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -157,3 +158,24 @@ def test_without_scipy_the_page_says_it_was_not_audited(monkeypatch: pytest.Monk
     page = report_html(cohort, lang="en", charts=False, suppress=10)
     assert "This page was not audited for disclosure across its tables" in page
     assert ">×<" not in page  # nothing withheld without the audit
+
+
+@pytest.mark.parametrize("suppress", [None, 10])
+def test_a_loaded_dataset_reports_what_its_records_report(
+    tmp_path: Path, suppress: int | None
+) -> None:
+    pytest.importorskip("pyarrow")
+    write_tables(synthetic_cohort(n=150, seed=5), tmp_path)
+    dataset = load(tmp_path, backend="arrow", name="wijk-noord")
+    options: dict[str, Any] = {
+        "report": dataset.report,
+        "charts": False,
+        "suppress": suppress,
+        "lang": "en",
+    }
+    page = report_html(dataset, **options)
+    # counted on the dataset's columns: no record was built
+    assert dataset._cohort is None
+    assert (len(dataset), dataset.name, dataset.synthetic) == (150, "wijk-noord", True)
+    assert page == report_html(dataset.cohort, **options)
+    assert "wijk-noord" in page

@@ -240,8 +240,9 @@ def _report(args: argparse.Namespace, out: TextIO, lang: Lang) -> int:
         params = SynthParameters(instruments=(args.instrument,))
         cohort = synthetic_cohort(n=args.n, seed=args.seed, params=params)
     else:
-        dataset = _load(args, policy)
-        cohort, report = dataset.cohort, dataset.report
+        # the dataset itself: its analytics count on its columns, no record is built
+        cohort = dataset = _load(args, policy)
+        report = dataset.report
         if report.loaded == 0:
             # an empty report would look like a result: say what was wrong instead
             sys.stderr.write(report.summary(lang=lang, problems=_SHOWN) + "\n")

@@ -54,7 +54,7 @@ from piezomethod.analytics import (
     time_in_phase,
     transition_matrix,
 )
-from piezomethod.dataset import ValidationReport
+from piezomethod.dataset import Dataset, ValidationReport
 from piezomethod.errors import Code, FieldError
 from piezomethod.instruments import instrument as builtin_instrument
 from piezomethod.instruments import instrument_ids
@@ -572,7 +572,7 @@ def _rate_value(rates: Any, pub: _Publish, moment: MeasurementMoment) -> float |
 
 
 def _audited(
-    cohort: Cohort,
+    cohort: Cohort | Dataset,
     pub: _Publish,
     *,
     instrument_id: str,
@@ -726,7 +726,7 @@ def _published(outcomes: OutcomeDevelopment, pub: _Publish) -> OutcomeDevelopmen
 
 def _outcomes_section(
     parts: list[str],
-    cohort: Cohort,
+    cohort: Cohort | Dataset,
     *,
     ins: Instrument,
     w: dict[str, str],
@@ -794,7 +794,7 @@ def _outcomes_section(
 
 @checked
 def report_html(
-    cohort: Cohort,
+    cohort: Cohort | Dataset,
     *,
     report: ValidationReport | None = None,
     lang: Lang = "nl",
@@ -806,7 +806,11 @@ def report_html(
     """The report on ``cohort`` as one HTML page (a string). ``charts`` defaults to whether
     the ``[report]`` extra is installed; ``progress`` is called with a word per step;
     ``instrument`` (an :class:`~piezomethod.outcomes.Instrument` or a built-in id; default
-    the method's own questionnaire) is the questionnaire whose outcomes are shown."""
+    the method's own questionnaire) is the questionnaire whose outcomes are shown.
+
+    ``cohort`` may be a loaded :class:`~piezomethod.dataset.Dataset`: with numpy installed
+    its analytics then count on the dataset's columns, without building a record (the same
+    figures, much faster on a large dataset; see :mod:`piezomethod.analytics`)."""
     if suppress is not None and suppress < 1:
         raise FieldError(
             "suppress must be a whole number >= 1", code=Code.INVALID_THRESHOLD, field="suppress"
@@ -983,7 +987,7 @@ def report_html(
 
 
 @checked
-def write_report(path: str | os.PathLike[str], cohort: Cohort, **options: Any) -> Path:
+def write_report(path: str | os.PathLike[str], cohort: Cohort | Dataset, **options: Any) -> Path:
     """Write :func:`report_html` to ``path`` (UTF-8) and return the path."""
     target = Path(path)
     target.write_text(report_html(cohort, **options), encoding="utf-8")

@@ -24,7 +24,7 @@ from piezomethod.dataset import Dataset, load, write_tables
 from piezomethod.dataset._loader import measurement_key
 from piezomethod.instruments import instrument
 from piezomethod.outcomes import Measurement, MeasurementMoment, MeasurementWindows
-from piezomethod.phases import TransitionPolicy
+from piezomethod.phases import Enrolment, Event, TransitionPolicy
 from piezomethod.records import Cohort
 from piezomethod.synth import synthetic_cohort
 
@@ -169,6 +169,12 @@ _OFFSETS = (-15, -14, -1, 0, 1, 29, 30, 31, 89, 90, 91, 120, 400)
 _LADDER = instrument("participatieladder")
 
 
+def _without_text(event: Event) -> Event:
+    if isinstance(event, Enrolment):
+        return attrs.evolve(event, referrer=None)
+    return attrs.evolve(event, reason=None)
+
+
 @st.composite
 def _measured_cohorts(draw: st.DrawFn) -> Cohort:
     """Cohorts with valid histories and measurements on and around their windows' edges,
@@ -189,7 +195,11 @@ def _measured_cohorts(draw: st.DrawFn) -> Cohort:
                 participant_id=record.id, moment=moment, date=day, response=response
             )
         measured = sorted(found.values(), key=measurement_key)
-        records.append(attrs.evolve(record, measurements=measured))
+        # without the free texts (reasons, referrers): the analytics do not read them, and a
+        # text no CSV file holds (a NUL) would make the tables unreadable
+        events = [_without_text(e) for e in record.trajectory.events]
+        trajectory = attrs.evolve(record.trajectory, events=tuple(events))
+        records.append(attrs.evolve(record, trajectory=trajectory, measurements=measured))
     return attrs.evolve(base, records=records)
 
 

@@ -4,7 +4,7 @@ and every wire document follows its published schema."""
 from __future__ import annotations
 
 import jsonschema
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from piezomethod.catalogues import skill_catalogue
@@ -115,6 +115,7 @@ _CATALOGUE = skill_catalogue()
 _INSTRUMENT = instrument("mhi5")
 
 
+@settings(max_examples=100)  # each example validates a whole record against the schema
 @given(participant_records(catalogue=_CATALOGUE, instrument=_INSTRUMENT))
 def test_records_follow_the_published_schema(record: ParticipantRecord) -> None:
     jsonschema.validate(to_dict(record), _SCHEMA)

@@ -225,7 +225,15 @@ def load(
         """The columns the analytics read, read from the tables (None: from the records)."""
         return loaded.columns(as_of) if loaded.columns is not None else None
 
-    return Dataset(report=report, build=build, one=loaded.one, ids=loaded.ids, columns=columns)
+    return Dataset(
+        report=report,
+        build=build,
+        one=loaded.one,
+        ids=loaded.ids,
+        columns=columns,
+        name=name,
+        synthetic=synthetic,
+    )
 
 
 _REPORT_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("report_only", default=False)

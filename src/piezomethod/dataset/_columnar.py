@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
+from piezomethod._arrays import Index
 from piezomethod._arrays import combined as _combined
 from piezomethod._columnar_analytics import CohortColumns, drawn
 from piezomethod.dataset._cells import (
@@ -232,8 +233,12 @@ def read_columns(raw: RawTable, rows: _Rows) -> _Table:
     width = rows.width
     names = [f"c{n}" for n in range(width)]
     text = pa.dictionary(pa.int32(), pa.string())
+    # streamed a block at a time: only the codes of the rows read so far are kept, and each
+    # block's dictionary is mapped to the column's own numbering of the raw texts
+    raw_codes: list[dict[str, int]] = [{} for _ in names]
+    chunks: list[list[Codes]] = [[] for _ in names]
     try:
-        table = pacsv.read_csv(
+        reader = pacsv.open_csv(
             source.path,
             read_options=pacsv.ReadOptions(
                 skip_rows=1,
@@ -255,25 +260,30 @@ def read_columns(raw: RawTable, rows: _Rows) -> _Table:
                 quoted_strings_can_be_null=False,
             ),
         )
+        for batch in reader:
+            for position, array in enumerate(batch.columns):
+                known = raw_codes[position]
+                local = np.array(
+                    [known.setdefault(t, len(known)) for t in array.dictionary.to_pylist()],
+                    dtype=np.int32,
+                )
+                chunks[position].append(local[array.indices.to_numpy(zero_copy_only=False)])
+            del batch
     except (pa.ArrowException, UnicodeError, ValueError):
         # pyarrow's message may quote a row: it is not passed on
         raise Fallback(
             "rows of another width than the header, or text that does not decode"
         ) from None
-    # one dictionary per column across pyarrow's chunks (hashed in C++), then one pass over
-    # the distinct texts in Python
-    table = table.unify_dictionaries()
+    # what pyarrow's pool kept of the blocks goes back to the system before the checks start
+    pa.default_memory_pool().release_unused()
     by_position = {position: name for name, position in rows.index.items()}
     columns: dict[str, _Column] = {}
-    for position, column_name in enumerate(names):
-        chunks = table.column(column_name).chunks
-        if not chunks:
-            columns[by_position[position]] = _Column(np.zeros(0, dtype=np.int32), [""])
-            continue
-        remap, texts = _canonical(chunks[0].dictionary, raw.escaped)
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
-        columns[by_position[position]] = _Column(remap[indices], texts or [""])
-    del table
+    for position in range(width):
+        remap, texts = _canonical(pa.array(list(raw_codes[position]), pa.string()), raw.escaped)
+        parts = chunks[position]
+        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        parts.clear()
+        columns[by_position[position]] = _Column(remap[codes], texts or [""])
     filled = np.zeros(_row_count(columns), dtype=bool)
     for column in columns.values():
         filled |= column.filled()
@@ -296,7 +306,7 @@ def _first(keys: Ints) -> Bools:
     return first
 
 
-def _distinct(parts: Sequence[Codes], *, dense: bool | None = None) -> tuple[Ints, Ints]:
+def _distinct(parts: Sequence[Codes], *, dense: bool | None = None) -> tuple[Index, Ints]:
     """Per row the number of its combination of codes, and one row holding each combination.
 
     Where the combinations possible are few next to the rows (a questionnaire's instruments,
@@ -312,10 +322,12 @@ def _distinct(parts: Sequence[Codes], *, dense: bool | None = None) -> tuple[Int
         _, holder, number = np.unique(_combined(parts), return_index=True, return_inverse=True)
         return number.reshape(-1), holder
     key = _combined(parts)
-    present = np.flatnonzero(np.bincount(key, minlength=space))
+    seen = np.zeros(space, dtype=bool)
+    seen[key] = True
+    present = np.flatnonzero(seen)
     holder_of = np.zeros(space, dtype=np.int64)
-    holder_of[key] = np.arange(rows)  # any row with the key will do
-    number_of = np.zeros(space, dtype=np.int64)
+    holder_of[key] = np.arange(rows, dtype=np.int32)  # any row with the key will do
+    number_of = np.zeros(space, dtype=np.int32)
     number_of[present] = np.arange(len(present))
     return number_of[key], holder_of[present]
 
@@ -505,7 +517,7 @@ class ColumnarLoader(_Loader):
         parts = [table.column(c) for c in ("instrument", "instrument_version", "item", "answer")]
         combo, first_row = _distinct([p.codes for p in parts])
         slots: dict[tuple[str, str], int] = {}
-        outcome = np.full(len(first_row), -1, dtype=np.int64)  # -1 bad, -2 no answer, else slot
+        outcome = np.full(len(first_row), -1, dtype=np.int32)  # -1 bad, -2 no answer, else slot
         codes: list[AnswerCode | None] = []
         probe = {"moment": _MOMENTS[0].value, "date": "2000-01-01"}
         for n, at in enumerate(first_row.tolist()):
@@ -1019,8 +1031,8 @@ class _AnswerColumns:
         answered: Bools,
         moment: Ints,
         day: Ints,
-        slot: Ints,
-        combo: Ints,
+        slot: Index,
+        combo: Index,
         codes: list[AnswerCode | None],
     ) -> None:
         self.loader = loader
@@ -1033,7 +1045,7 @@ class _AnswerColumns:
         self.combo = combo[self.rows]
         self.codes = codes
         self.slot_names: list[tuple[str, str]] = []  # (instrument id, item id) per slot
-        self.response = np.zeros(0, dtype=np.int64)
+        self.response = np.zeros(0, dtype=np.int32)
         self._groups: tuple[Ints, Ints] | None = None
 
     def _keep(self, keep: Bools) -> None:
@@ -1042,7 +1054,7 @@ class _AnswerColumns:
 
     def instrument_of_slot(self) -> Ints:
         instruments = {i: n for n, i in enumerate(dict.fromkeys(i for i, _ in self.slot_names))}
-        return np.array([instruments[i] for i, _ in self.slot_names], dtype=np.int64)
+        return np.array([instruments[i] for i, _ in self.slot_names], dtype=np.int32)
 
     def drop_duplicates(self) -> Ints:
         """Number the responses (participant, moment, day, instrument); leave out a second
@@ -1050,19 +1062,30 @@ class _AnswerColumns:
         rows of those left out."""
         if not len(self.rows):
             return self.rows
+        # (each array is let go as soon as it is used: these are as long as the table)
         instrument = self.instrument_of_slot()[self.slot]
-        response = _combined([self.place, self.moment, self.day - self.day.min(), instrument])
+        day = self.day - self.day.min()
+        response = _combined([self.place, self.moment, day, instrument])
+        del instrument, day
         # one stable sort by (response, slot): ties keep file order, so the first counts
         key = _combined([response, self.slot])
         order = np.argsort(key, kind="stable")
-        ordered = key[order]
+        key = key[order]
+        again = key[1:] == key[:-1]
+        del key
         first = np.ones(len(order), dtype=bool)
-        first[order[1:][ordered[1:] == ordered[:-1]]] = False
-        in_order = response[order]
+        first[order[1:][again]] = False
+        del again
+        response = response[order]
         new = np.ones(len(order), dtype=bool)
-        new[1:] = in_order[1:] != in_order[:-1]
-        self.response = np.empty(len(order), dtype=np.int64)
-        self.response[order] = np.cumsum(new) - 1
+        np.not_equal(response[1:], response[:-1], out=new[1:])
+        del response
+        number = np.cumsum(new, dtype=np.int32)
+        number -= 1
+        del new
+        self.response = np.empty(len(order), dtype=np.int32)
+        self.response[order] = number
+        del order, number
         duplicates = self.rows[~first]
         self._keep(first)
         return duplicates

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
+import importlib.util
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -268,7 +270,16 @@ class Dataset:
     large dataset to read its report, or a few participants, costs no more than validating it.
     """
 
-    __slots__ = ("_build", "_cohort", "_columnar", "_columns", "_ids", "_one", "report")
+    __slots__ = (
+        "_about",
+        "_build",
+        "_cohort",
+        "_columnar",
+        "_columns",
+        "_ids",
+        "_one",
+        "report",
+    )
 
     def __init__(
         self,
@@ -279,6 +290,8 @@ class Dataset:
         one: Callable[[str], ParticipantRecord] | None = None,
         ids: Sequence[str] = (),
         columns: Callable[[], Any] | None = None,
+        name: str | None = None,
+        synthetic: bool = False,
     ) -> None:
         if (cohort is None) == (build is None):
             raise TypeError("a Dataset needs a cohort or a way to build one")
@@ -289,6 +302,30 @@ class Dataset:
         self._ids = {pid: n for n, pid in enumerate(ids)} if build is not None else None
         self._columnar = columns
         self._columns: Any = None
+        self._about = (name, synthetic)
+
+    def __len__(self) -> int:
+        """How many participants were loaded."""
+        return len(self._ids) if self._ids is not None else len(self.cohort)
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The day the data was drawn (the cohort's ``as_of``), without building the records
+        where the columns can tell."""
+        if self._cohort is None and importlib.util.find_spec("numpy") is not None:
+            found: datetime.date = self._analytics_columns().as_of
+            return found
+        return self.cohort.as_of
+
+    @property
+    def name(self) -> str | None:
+        """The cohort's name (see :func:`load`)."""
+        return self._cohort.name if self._cohort is not None else self._about[0]
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data is synthetic (the source says so)."""
+        return self._cohort.synthetic if self._cohort is not None else self._about[1]
 
     def _analytics_columns(self) -> Any:
         """The cohort as the columnar analytics read it (needs numpy): read from the loaded
