@@ -570,17 +570,35 @@ def drawn(
 _LAST_DAY = datetime.date.max.toordinal()
 
 
+_EPOCH = np.datetime64("0001-01-01", "D")  # ordinal 1
+_MONTHS = (np.datetime64("0001-01", "M"), np.datetime64("9999-12", "M"))
+
+
 def _shifted(days: Ints, by: int, months: int) -> Ints:
     """:func:`~piezomethod._checks.shift` of each ordinal day: held at the calendar's ends;
-    calendar months by ``shift`` itself, once per distinct day."""
+    calendar months as ``dateutil.relativedelta`` adds them (the day held at the month's
+    last), in numpy when no days are added as well, else by ``shift`` itself per distinct day."""
     if not months:
         return np.clip(days + by, 1, _LAST_DAY)
+    if not by:
+        day = _EPOCH + (days - 1).astype("timedelta64[D]")
+        month = day.astype("datetime64[M]")
+        into = (day - month.astype("datetime64[D]")).astype(np.int64)
+        target = month + np.timedelta64(months, "M")
+        length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+            np.int64
+        )
+        moved = target.astype("datetime64[D]") + np.minimum(into, length - 1)
+        found: Ints = (moved - _EPOCH).astype(np.int64) + 1
+        found[target < _MONTHS[0]] = 1
+        found[target > _MONTHS[1]] = _LAST_DAY
+        return found
     distinct, inverse = np.unique(days, return_inverse=True)
-    moved = [
+    shifted = [
         shift(datetime.date.fromordinal(d), by, months=months).toordinal()
         for d in distinct.tolist()
     ]
-    return _ints(moved)[inverse] if len(days) else _ints([])
+    return _ints(shifted)[inverse] if len(days) else _ints([])
 
 
 def _median(days: Ints, observed: Bools) -> float:

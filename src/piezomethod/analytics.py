@@ -9,6 +9,12 @@ ends (:func:`leaving_phase`), the expected time to pass all phases (:func:`all_p
 same broken down by subgroup (:func:`subgroups`), outcome development per measurement moment
 (:func:`outcome_development`) and the response rate per moment (:func:`response_rates`).
 
+Each takes a cohort of records or a loaded :class:`~piezomethod.dataset.Dataset`. Given a
+dataset (and numpy, the ``[arrow]`` extra), the analyses count on its columns without building
+a record, and give the records' results (the same estimators count on the same totals): at
+100,000 participants about a second for all of them, against half a minute for building the
+records and counting on them.
+
 Every result is a plain, frozen object with ``to_frame()`` for pandas (the ``[pandas]``
 extra). Count tables publish through :meth:`CountTable.suppress`: small counts show as
 ``"<k"`` and no total is shown that would let one be recomputed.

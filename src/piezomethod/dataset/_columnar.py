@@ -233,10 +233,9 @@ def read_columns(raw: RawTable, rows: _Rows) -> _Table:
     width = rows.width
     names = [f"c{n}" for n in range(width)]
     text = pa.dictionary(pa.int32(), pa.string())
-    # streamed a block at a time: only the codes of the rows read so far are kept, and each
-    # block's dictionary is mapped to the column's own numbering of the raw texts
-    raw_codes: list[dict[str, int]] = [{} for _ in names]
-    chunks: list[list[Codes]] = [[] for _ in names]
+    # streamed a block at a time: of each block only its columns' codes and distinct texts
+    # are kept (not the text of every cell, as a whole-file read holds at its peak)
+    chunks: list[list[pa.DictionaryArray]] = [[] for _ in names]
     try:
         reader = pacsv.open_csv(
             source.path,
@@ -262,28 +261,29 @@ def read_columns(raw: RawTable, rows: _Rows) -> _Table:
         )
         for batch in reader:
             for position, array in enumerate(batch.columns):
-                known = raw_codes[position]
-                local = np.array(
-                    [known.setdefault(t, len(known)) for t in array.dictionary.to_pylist()],
-                    dtype=np.int32,
-                )
-                chunks[position].append(local[array.indices.to_numpy(zero_copy_only=False)])
+                chunks[position].append(array)
             del batch
     except (pa.ArrowException, UnicodeError, ValueError):
         # pyarrow's message may quote a row: it is not passed on
         raise Fallback(
             "rows of another width than the header, or text that does not decode"
         ) from None
-    # what pyarrow's pool kept of the blocks goes back to the system before the checks start
-    pa.default_memory_pool().release_unused()
     by_position = {position: name for name, position in rows.index.items()}
     columns: dict[str, _Column] = {}
     for position in range(width):
-        remap, texts = _canonical(pa.array(list(raw_codes[position]), pa.string()), raw.escaped)
-        parts = chunks[position]
-        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-        parts.clear()
+        if not chunks[position]:
+            columns[by_position[position]] = _Column(np.zeros(0, dtype=np.int32), [""])
+            continue
+        # one dictionary per column across the blocks (hashed in C++), then one pass over the
+        # distinct texts in Python
+        unified = pa.chunked_array(chunks[position], type=text).unify_dictionaries()
+        chunks[position] = []
+        remap, texts = _canonical(unified.chunk(0).dictionary, raw.escaped)
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
+        del unified
         columns[by_position[position]] = _Column(remap[codes], texts or [""])
+    # what pyarrow's pool kept of the blocks goes back to the system before the checks start
+    pa.default_memory_pool().release_unused()
     filled = np.zeros(_row_count(columns), dtype=bool)
     for column in columns.values():
         filled |= column.filled()
@@ -347,6 +347,7 @@ class ColumnarLoader(_Loader):
         self.tables: dict[str, _Table] = {}
         self.index: dict[str, int] = {}  # participant id -> place in self.order
         self.valid_participants: dict[str, int] = {}  # id -> kept row, built on demand
+        self.valid_rows = np.zeros(0, dtype=np.int64)
         self._events: _EventColumns | None = None
         self._answers: _AnswerColumns | None = None
         self._passport: dict[str, _PassportColumns] = {}
@@ -425,6 +426,8 @@ class ColumnarLoader(_Loader):
         clean = first & ~bad_year & ~bad_gender & ~bad_status & ~years.per_row(refused)
         for index in np.flatnonzero(clean).tolist():
             self.valid_participants[ids.texts[ids.codes[index]]] = index
+        # per place in the order: its row when plainly valid, else -1
+        self.valid_rows = np.where(clean[registered], registered, -1)
 
         def judge(index: int, row: _Row) -> None:
             pid = row.text("participant_id")
@@ -728,7 +731,7 @@ class ColumnarLoader(_Loader):
         where = np.full(len(self.order), -1, dtype=np.int64)
         where[loaded] = np.arange(len(ids))
         # participants: each attribute parsed once per distinct text, as the rows were
-        rows = np.array([self.valid_participants.get(pid, -1) for pid in ids], dtype=np.int64)
+        rows = self.valid_rows[loaded]
         attributes = []
         for name, parse in (
             ("birth_year", parse_int),
