@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import piezomethod.dataset as ds
-from piezomethod._arrays import combined
+from piezomethod._arrays import combined, distinct
 from piezomethod.dataset import load, validate, write_tables
 from piezomethod.synth import synthetic_cohort
 
@@ -189,7 +189,7 @@ def test_dense_and_sorted_grouping_agree(columns: list[list[int]]) -> None:
     parts = [np.array(c, dtype=np.int32) for c in columns]
     rows = list(zip(*columns, strict=True))
     for dense in (True, False):
-        number, holder = _columnar._distinct(parts, dense=dense)
+        number, holder = distinct(parts, dense=dense)
         # same combination, same number; every number has a holder with its combination
         assert all(
             (number[i] == number[j]) == (rows[i] == rows[j])

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from piezomethod import analytics as a
-from piezomethod._arrays import Bools, Ints, combined
+from piezomethod._arrays import Bools, Index, Ints, distinct
 from piezomethod._checks import shift
 from piezomethod.instruments import instrument as builtin_instrument
 from piezomethod.outcomes import (
@@ -357,7 +357,7 @@ class CohortColumns:
         answers: Ints = self._answers[:, self.items.index(item)]
         return answers
 
-    def _scored(self, ins: Instrument) -> tuple[a._Scorer, Bools, dict[str, npt.NDArray[Any]]]:
+    def _scored(self, ins: Instrument) -> tuple[a._Scorer, Bools, dict[str, _Scores]]:
         """The scorer, per measurement whether it fits ``ins``, and per scale each
         measurement's score (NaN: none); made once per instrument."""
         key = ("scored", id(ins))
@@ -366,7 +366,7 @@ class CohortColumns:
             kept = self._cache[key] = (ins, *self._score(ins))
         return kept[1], kept[2], kept[3]
 
-    def _score(self, ins: Instrument) -> tuple[a._Scorer, Bools, dict[str, npt.NDArray[Any]]]:
+    def _score(self, ins: Instrument) -> tuple[a._Scorer, Bools, dict[str, _Scores]]:
         scorer = a._Scorer(ins)
         fits = np.zeros(len(self.response_place), dtype=bool)
         if (ins.id, ins.version) in self.instruments:
@@ -382,41 +382,37 @@ class CohortColumns:
         # each scale scored once per distinct combination of its answers, fitting ones only
         # (another instrument's answer to an item of the same id need not be scorable here)
         fitting = np.flatnonzero(fits)
-        values: dict[str, npt.NDArray[Any]] = {}
+        scored: dict[str, _Scores] = {}
         for sid, items in scorer.items.items():
             parts = [self._answer_to(i)[fitting] + 1 for i in items]
-            key = combined(parts)
-            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-            scores = []
-            for at in first.tolist():
+            number, holders = distinct(parts)
+            values = []
+            for at in holders.tolist():
                 answers = {
                     i: self.codes[part[at] - 1]
                     for i, part in zip(items, parts, strict=True)
                     if part[at]
                 }
                 value = scorer.value(sid, answers)
-                scores.append(math.nan if value is None else value)
-            values[sid] = np.full(len(fits), math.nan)
-            values[sid][fitting] = np.asarray(scores, dtype=np.float64)[inverse]
-        return scorer, fits, values
+                values.append(math.nan if value is None else value)
+            scored[sid] = _Scores(fitting, number, values, len(fits))
+        return scorer, fits, scored
 
     def outcome_development(self, instrument: Instrument | None) -> a.OutcomeDevelopment:
         ins = instrument or builtin_instrument("piezo-effectmeting")
-        scorer, fits, values = self._scored(ins)
+        scorer, fits, scored = self._scored(ins)
         moment = self.response_moment
         scale_ids = tuple(s.id for s in ins.scales)
         is_yes = np.array([c == "ja" for c in self.codes], dtype=bool)
-        means: dict[MeasurementMoment, dict[str, float | None]] = {}
+        taken = np.bincount(moment[fits], minlength=len(_MOMENTS)).tolist()
+        count = dict(zip(_MOMENTS, taken, strict=True))
+        means: dict[MeasurementMoment, dict[str, float | None]] = {m: {} for m in _MOMENTS}
+        for sid in scale_ids:
+            for m, mean in zip(_MOMENTS, scored[sid].means(moment), strict=True):
+                means[m][sid] = mean
         shares: dict[MeasurementMoment, dict[str, float | None]] = {}
-        count = {}
         for n, m in enumerate(_MOMENTS):
             here = fits & (moment == n)
-            count[m] = int(np.count_nonzero(here))
-            means[m] = {}
-            for sid in scale_ids:
-                found = values[sid][here]
-                found = found[~np.isnan(found)]
-                means[m][sid] = math.fsum(found.tolist()) / len(found) if len(found) else None
             shares[m] = {}
             for item in scorer.yes_no:
                 answer = self._answer_to(item)[here]
@@ -439,7 +435,8 @@ class CohortColumns:
         self, instrument: Instrument | None, alpha: float
     ) -> a.DistanceTravelled:
         ins = instrument or builtin_instrument("piezo-effectmeting")
-        _, fits, values = self._scored(ins)
+        _, fits, scored = self._scored(ins)
+        values = {sid: found.per_response() for sid, found in scored.items()}
         place, moment, day = self.response_place, self.response_moment, self.response_day
         entry_moment = _MOMENTS.index(MeasurementMoment.ENTRY)
         # each participant's first fitting entry questionnaire
@@ -548,6 +545,35 @@ class CohortColumns:
             for n, m in enumerate(_MOMENTS)
         }
         return a.ResponseRates(instrument_id=instrument_id, counts=counts)
+
+
+class _Scores:
+    """One scale's scores of the fitting measurements: per measurement (of ``fitting``) the
+    number of its distinct answer combination, and each combination's score (NaN: none)."""
+
+    def __init__(self, fitting: Ints, number: Index, values: list[float], total: int) -> None:
+        self.fitting, self.number, self.values, self.total = fitting, number, values, total
+
+    def per_response(self) -> npt.NDArray[np.float64]:
+        """Each measurement's score (NaN: none, or not fitting)."""
+        found = np.full(self.total, math.nan)
+        found[self.fitting] = np.asarray(self.values, dtype=np.float64)[self.number]
+        return found
+
+    def means(self, moment: Ints) -> list[float | None]:
+        """Per moment the mean score, as ``math.fsum(scores) / len(scores)``: the exact sum
+        (counted per distinct score, in fractions) correctly rounded, as ``fsum`` gives it."""
+        kinds = len(self.values)
+        counts = np.bincount(
+            moment[self.fitting] * kinds + self.number, minlength=len(_MOMENTS) * kinds
+        ).reshape(len(_MOMENTS), kinds)
+        scored = [n for n, v in enumerate(self.values) if not math.isnan(v)]
+        found: list[float | None] = []
+        for row in counts.tolist():
+            n = sum(row[k] for k in scored)
+            total = sum((Fraction(self.values[k]) * row[k] for k in scored), Fraction(0))
+            found.append(float(total) / n if n else None)
+        return found
 
 
 def drawn(

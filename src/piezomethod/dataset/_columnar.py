@@ -37,6 +37,7 @@ from pyarrow import csv as pacsv
 
 from piezomethod._arrays import Index
 from piezomethod._arrays import combined as _combined
+from piezomethod._arrays import distinct as _distinct
 from piezomethod._columnar_analytics import CohortColumns, drawn
 from piezomethod.dataset._cells import (
     BadCellError,
@@ -304,32 +305,6 @@ def _first(keys: Ints) -> Bools:
         _, where = np.unique(keys, return_index=True)
         first[where] = True
     return first
-
-
-def _distinct(parts: Sequence[Codes], *, dense: bool | None = None) -> tuple[Index, Ints]:
-    """Per row the number of its combination of codes, and one row holding each combination.
-
-    Where the combinations possible are few next to the rows (a questionnaire's instruments,
-    items and answers), they are counted in a dense array, without sorting (``dense`` forces
-    either way, for the test that both agree)."""
-    rows = len(parts[0]) if parts else 0
-    space = 1
-    for part in parts:
-        space *= int(part.max()) + 1 if len(part) else 1
-    if dense is None:
-        dense = space <= 4 * rows + 1024
-    if not dense:
-        _, holder, number = np.unique(_combined(parts), return_index=True, return_inverse=True)
-        return number.reshape(-1), holder
-    key = _combined(parts)
-    seen = np.zeros(space, dtype=bool)
-    seen[key] = True
-    present = np.flatnonzero(seen)
-    holder_of = np.zeros(space, dtype=np.int64)
-    holder_of[key] = np.arange(rows, dtype=np.int32)  # any row with the key will do
-    number_of = np.zeros(space, dtype=np.int32)
-    number_of[present] = np.arange(len(present))
-    return number_of[key], holder_of[present]
 
 
 class ColumnarLoader(_Loader):
@@ -778,8 +753,12 @@ class ColumnarLoader(_Loader):
             items: list[str] = []
         else:
             mine = where[answers.place] >= 0
-            ids_of_response, first = np.unique(answers.response[mine], return_index=True)
-            heads = np.flatnonzero(mine)[first]
+            # one answer of each response (any: they share its participant, moment, day and
+            # instrument), of the loaded participants
+            heads = np.zeros(int(answers.response.max()) + 1, dtype=np.int64)
+            heads[answers.response] = np.arange(len(answers.response))
+            ids_of_response = np.flatnonzero(where[answers.place[heads]] >= 0)
+            heads = heads[ids_of_response]
             names = list(dict.fromkeys(i for i, _ in answers.slot_names))
             by_name = sorted(range(len(names)), key=names.__getitem__)
             rank = np.empty(len(names), dtype=np.int64)
