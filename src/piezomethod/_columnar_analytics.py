@@ -10,9 +10,10 @@ Each analysis counts what the reference counts from records (the stays per phase
 ended, the moves, the due measurements and what satisfied them, each response's scores) with
 array operations, and hands the counts per distinct time to the *same* estimators
 (``analytics._kaplan_meier``, ``analytics._aalen_johansen``), scores each distinct answer
-combination with the same scorer, and sums with ``math.fsum`` as the reference does. The
-results are the reference's objects; a property test holds the two to 1e-12 (in practice they
-are equal).
+combination with the same scorer, and sums exactly (per distinct score, in fractions), as
+the reference's ``math.fsum`` does. The results are the reference's objects; a property test
+holds the two to 1e-12 (in practice they are equal; the standard deviation of the distance
+travelled may differ in its last bit).
 
 Needs numpy (the ``arrow`` extra).
 """
