@@ -165,6 +165,9 @@ def test_records_are_built_on_demand_one_or_all(folder: Path) -> None:
     _save(folder / "events.csv", rows)
     dataset = load(folder, backend="arrow", as_of=_COHORT.as_of)
     ids = dataset.participant_ids
+    # what a report shows at its top, without building a record
+    assert (dataset.as_of, len(dataset)) == (_COHORT.as_of, len(_COHORT) - 1)
+    assert dataset._cohort is None
     assert broken not in ids
     assert len(ids) == dataset.report.loaded == len(_COHORT) - 1
     one = dataset.record(ids[-1])
@@ -175,6 +178,13 @@ def test_records_are_built_on_demand_one_or_all(folder: Path) -> None:
     assert dataset.records == load(folder, backend="python", as_of=_COHORT.as_of).records
     assert dataset.cohort is dataset.cohort
     assert dataset.record(ids[0]) is dataset.records[0]
+
+
+def test_a_dataset_finds_its_cut_off_as_its_records_do(folder: Path) -> None:
+    # as_of not given: the latest last event or measurement that is not after today
+    columnar = load(folder, backend="arrow")
+    assert columnar.as_of == columnar.cohort.as_of == load(folder, backend="python").as_of
+    assert (columnar.name, columnar.synthetic) == (None, True)
 
 
 def test_the_space_characters_are_those_str_strip_removes() -> None:
