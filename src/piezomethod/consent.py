@@ -129,7 +129,9 @@ class Consent:
             "json_schema": (("array", {"minItems": 1}), ("array-of-string", {"pattern": NON_BLANK}))
         },
     )
-    categories: frozenset[DataCategory] = attrs.field(converter=_categories)
+    categories: frozenset[DataCategory] = attrs.field(
+        converter=_categories, metadata={"json_schema": (("array", {"minItems": 1}),)}
+    )
     given_on: datetime.date
     expires_on: datetime.date | None = None
     withdrawn_on: datetime.date | None = None
