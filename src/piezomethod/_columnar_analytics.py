@@ -463,7 +463,20 @@ class CohortColumns:
             for m in a._LATER:
                 picked = change[moment[after] == _MOMENTS.index(m)]
                 picked = picked[~np.isnan(picked)]
-                changes.append(_travelled(s.id, m, picked, z))
+                changes.append(
+                    a._travelled(
+                        s.id,
+                        m,
+                        n=len(picked),
+                        total=math.fsum(picked.tolist()),
+                        spread=_stdev(picked) if len(picked) >= 2 else None,
+                        signs=(
+                            int(np.count_nonzero(picked > 0)),
+                            int(np.count_nonzero(picked == 0)),
+                        ),
+                        z=z,
+                    )
+                )
         order = {(c.scale, c.moment): c for c in changes}
         return a.DistanceTravelled(
             instrument_id=ins.id,
@@ -641,25 +654,6 @@ def _median(days: Ints, observed: Bools) -> float:
     if not len(below):
         return math.inf
     return float(distinct[below[0]]) / a.DAYS_PER_MONTH
-
-
-def _travelled(
-    scale: str, moment: MeasurementMoment, values: npt.NDArray[Any], z: float
-) -> a.Travelled:
-    n = len(values)
-    mean = math.fsum(values.tolist()) / n if n else None
-    half = z * _stdev(values) / math.sqrt(n) if n >= 2 else None
-    return a.Travelled(
-        scale=scale,
-        moment=moment,
-        n=n,
-        mean=mean,
-        lower=None if mean is None or half is None else mean - half,
-        upper=None if mean is None or half is None else mean + half,
-        improved=int(np.count_nonzero(values > 0)),
-        same=int(np.count_nonzero(values == 0)),
-        worse=int(np.count_nonzero(values < 0)),
-    )
 
 
 def _stdev(values: npt.NDArray[Any]) -> float:

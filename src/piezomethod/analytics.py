@@ -1175,24 +1175,18 @@ def distance_travelled(
                 if before is not None and after is not None:
                     found[sid, moment].append(sign[sid] * (after - before))
     z = _z(alpha)
-    changes = []
-    for (sid, moment), values in found.items():
-        n = len(values)
-        mean = math.fsum(values) / n if n else None
-        half = z * statistics.stdev(values) / math.sqrt(n) if n >= 2 else None
-        changes.append(
-            Travelled(
-                scale=sid,
-                moment=moment,
-                n=n,
-                mean=mean,
-                lower=None if mean is None or half is None else mean - half,
-                upper=None if mean is None or half is None else mean + half,
-                improved=sum(v > 0 for v in values),
-                same=sum(v == 0 for v in values),
-                worse=sum(v < 0 for v in values),
-            )
+    changes = [
+        _travelled(
+            sid,
+            moment,
+            n=len(values),
+            total=math.fsum(values),
+            spread=statistics.stdev(values) if len(values) >= 2 else None,
+            signs=(sum(v > 0 for v in values), sum(v == 0 for v in values)),
+            z=z,
         )
+        for (sid, moment), values in found.items()
+    ]
     return DistanceTravelled(
         instrument_id=ins.id,
         scales=scale_ids,
@@ -1200,6 +1194,35 @@ def distance_travelled(
         changes=tuple(changes),
         labels={s.id: s.label for s in ins.scales},
         alpha=alpha,
+    )
+
+
+def _travelled(
+    scale: str,
+    moment: MeasurementMoment,
+    *,
+    n: int,
+    total: float,
+    spread: float | None,
+    signs: tuple[int, int],
+    z: float,
+) -> Travelled:
+    """The paired change from its ``n`` values' (correctly rounded) sum, their standard
+    deviation (None below two), and how many improved and stayed the same; both the records'
+    and the columns' :func:`distance_travelled` build it here."""
+    mean = total / n if n else None
+    half = z * spread / math.sqrt(n) if spread is not None else None
+    improved, same = signs
+    return Travelled(
+        scale=scale,
+        moment=moment,
+        n=n,
+        mean=mean,
+        lower=None if mean is None or half is None else mean - half,
+        upper=None if mean is None or half is None else mean + half,
+        improved=improved,
+        same=same,
+        worse=n - improved - same,
     )
 
 
